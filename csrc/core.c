@@ -1,0 +1,68 @@
+/*
+ * core.c -- instantiates the numeric core once for double and once for float.
+ *
+ * The concern files (act.inc, cost.inc, net.inc, optim.inc, train.inc) are
+ * written once against the macros below; including them twice gives the _f64
+ * and _f32 functions of pynn.h from ONE source, so the two can never drift.
+ * They form one translation unit so that everything but the API stays static
+ * and the element-wise helpers inline into their loops.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "pynn.h"
+#include "pynn_cblas.h"
+
+/* Rows per block when a whole data set is pushed through the network. */
+#define PYNN_EVAL_BLOCK 512
+
+static double uniform01(pynn_rng *rng)
+{
+    return (double)(pynn_rng_next(rng) >> 11) * 0x1.0p-53;
+}
+
+/* ---- double ---------------------------------------------------------- */
+#define real double
+#define T(name) name##_f64
+#define GEMM pynn_gemm_d
+#define EXP exp
+#define LOG log
+#define LOG1P log1p
+#define TANH tanh
+#define SQRT sqrt
+#define FABS fabs
+#define REAL_MAX 1.7976931348623157e308
+#include "act.inc"
+#include "cost.inc"
+#include "net.inc"
+#include "optim.inc"
+#include "train.inc"
+#undef real
+#undef T
+#undef GEMM
+#undef EXP
+#undef LOG
+#undef LOG1P
+#undef TANH
+#undef SQRT
+#undef FABS
+#undef REAL_MAX
+
+/* ---- float ----------------------------------------------------------- */
+#define real float
+#define T(name) name##_f32
+#define GEMM pynn_gemm_s
+#define EXP expf
+#define LOG logf
+#define LOG1P log1pf
+#define TANH tanhf
+#define SQRT sqrtf
+#define FABS fabsf
+#define REAL_MAX 3.40282347e38f
+#include "act.inc"
+#include "cost.inc"
+#include "net.inc"
+#include "optim.inc"
+#include "train.inc"

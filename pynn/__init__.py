@@ -1,0 +1,30 @@
+"""pynn: classic feedforward neural networks, network2.py-compatible, with a C + BLAS core.
+
+    import pynn
+    net = pynn.Network([784, 30, 10], cost=pynn.CrossEntropyCost)
+    net.SGD(training_data, 30, 10, 0.5, lmbda=5.0, evaluation_data=validation_data,
+            monitor_evaluation_accuracy=True)
+"""
+
+__version__ = "0.1.0"
+
+from .activations import sigmoid, sigmoid_prime
+from .costs import AbsoluteCost, CrossEntropyCost, LogLikelihoodCost, QuadraticCost
+from .io import FormatError, load
+from .network import History, Network
+
+
+def vectorized_result(j, n=10):
+    """A (n, 1) column with 1.0 at index j and 0.0 elsewhere (one-hot label)."""
+    import numpy as np
+
+    e = np.zeros((n, 1))
+    e[j] = 1.0
+    return e
+
+
+__all__ = [
+    "Network", "load", "History", "FormatError", "QuadraticCost", "CrossEntropyCost",
+    "LogLikelihoodCost", "AbsoluteCost", "sigmoid", "sigmoid_prime", "vectorized_result",
+    "__version__",
+]

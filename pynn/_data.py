@@ -1,0 +1,139 @@
+"""Conversion of the two data forms pynn accepts into arrays the core can use.
+
+1. network2 lists: [(x, y), ...], x of shape (n_in, 1) or (n_in,), y a target
+   column (n_out, 1) / (n_out,) or an int label.
+2. The fast form: a tuple (X, Y) with rows as samples; Y (n, n_out) targets
+   or (n,) integer labels.
+
+Conversion happens once per call: the result is C-ordered in the network's
+dtype, and when the caller's X already is, it is used without a copy.
+"""
+import numbers
+
+import numpy as np
+
+
+def _is_label(y):
+    if isinstance(y, (numbers.Integral, np.integer)):
+        return True
+    return isinstance(y, np.ndarray) and y.ndim == 0 and np.issubdtype(y.dtype, np.integer)
+
+
+def _check_matrix(X, n_in, argument):
+    if X.ndim != 2 or X.shape[1] != n_in:
+        raise ValueError(f"{argument}: inputs must have shape (n, {n_in}) "
+                         f"(rows are samples), got {X.shape}")
+    if not (np.issubdtype(X.dtype, np.floating) or np.issubdtype(X.dtype, np.integer)
+            or X.dtype == np.bool_):
+        raise TypeError(f"{argument}: inputs must be numbers, got dtype {X.dtype}")
+
+
+def _check_finite(A, argument, what):
+    if A.size and not np.isfinite(A).all():
+        raise ValueError(f"{argument}: {what} contain NaN or infinity")
+
+
+def _as_labels(y, n_out, argument):
+    if not (np.issubdtype(y.dtype, np.integer) or y.dtype == np.bool_):
+        raise TypeError(f"{argument}: 1-D targets must be integer class labels, got dtype {y.dtype}")
+    labels = np.ascontiguousarray(y, dtype=np.int64)
+    if labels.size and (labels.min() < 0 or labels.max() >= n_out):
+        raise ValueError(f"{argument}: labels must lie in [0, {n_out}), "
+                         f"got values from {labels.min()} to {labels.max()}")
+    return labels
+
+
+def from_pairs(data, n_in, n_out, argument):
+    """(X, T) from network2's list of (x, y) pairs, without touching the list."""
+    pairs = data if isinstance(data, (list, tuple)) else list(data)
+    if len(pairs) == 0:
+        raise ValueError(f"{argument}: no samples")
+    try:
+        xs = [x for x, _ in pairs]
+        ys = [y for _, y in pairs]
+    except (TypeError, ValueError):
+        raise TypeError(f"{argument}: expected (x, y) pairs or a tuple (X, Y) of arrays") from None
+    try:
+        X = np.asarray(xs)
+    except ValueError:
+        raise ValueError(f"{argument}: the inputs x do not all have the same shape") from None
+    if X.ndim == 3 and X.shape[2] == 1:
+        X = X[:, :, 0]
+    if X.ndim != 2 or X.shape[1] != n_in:
+        raise ValueError(f"{argument}: each x must have shape ({n_in}, 1) or ({n_in},), "
+                         f"got {np.asarray(xs[0]).shape}")
+    label_kinds = {_is_label(y) for y in ys}
+    if len(label_kinds) > 1:
+        raise ValueError(f"{argument}: mixes int labels and target vectors")
+    if label_kinds.pop():
+        T = np.asarray(ys)
+        return X, _as_labels(T, n_out, argument)
+    try:
+        T = np.asarray(ys)
+    except ValueError:
+        raise ValueError(f"{argument}: the targets y do not all have the same shape") from None
+    if T.ndim == 3 and T.shape[2] == 1:
+        T = T[:, :, 0]
+    if T.ndim != 2 or T.shape[1] != n_out:
+        raise ValueError(f"{argument}: each y must be an int label or have shape "
+                         f"({n_out}, 1), got {np.asarray(ys[0]).shape}")
+    return X, T
+
+
+def split(data, n_in, n_out, argument):
+    """(X, T) of either data form; T is float targets (n, n_out) or int64 labels (n,)."""
+    if isinstance(data, tuple) and len(data) == 2 and all(
+            isinstance(part, np.ndarray) for part in data) and data[0].ndim == 2:
+        X, Y = data
+        if Y.ndim == 1:
+            T = _as_labels(Y, n_out, argument) if not np.issubdtype(Y.dtype, np.floating) \
+                else (Y.reshape(-1, 1) if n_out == 1 else None)
+            if T is None:
+                raise TypeError(f"{argument}: 1-D Y must hold integer class labels "
+                                f"(or the network must have one output)")
+        elif Y.ndim == 2:
+            if Y.shape[1] != n_out:
+                raise ValueError(f"{argument}: targets Y must have shape (n, {n_out}), got {Y.shape}")
+            T = Y
+        else:
+            raise ValueError(f"{argument}: Y must be (n,) labels or (n, {n_out}) targets, got {Y.shape}")
+        if len(T) != len(X):
+            raise ValueError(f"{argument}: X has {len(X)} rows but Y has {len(T)}")
+    elif isinstance(data, np.ndarray):
+        raise TypeError(f"{argument}: expected a tuple (X, Y) or a list of (x, y) pairs, "
+                        f"got a single array")
+    elif data is None:
+        raise TypeError(f"{argument}: expected data, got None")
+    else:
+        X, T = from_pairs(data, n_in, n_out, argument)
+    _check_matrix(X, n_in, argument)
+    if len(X) == 0:
+        raise ValueError(f"{argument}: no samples")
+    return X, T
+
+
+def inputs(X, dtype, argument):
+    """X in the network's dtype and C order (no copy when it already is), checked finite."""
+    X = np.ascontiguousarray(X, dtype=dtype)
+    _check_finite(X, argument, "inputs")
+    return X
+
+
+def targets(T, n_out, dtype, argument):
+    """Float targets (n, n_out) in dtype: labels become one-hot rows."""
+    if T.ndim == 1:
+        Y = np.zeros((len(T), n_out), dtype=dtype)
+        Y[np.arange(len(T)), T] = 1
+        return Y
+    if not (np.issubdtype(T.dtype, np.number) or T.dtype == np.bool_):
+        raise TypeError(f"{argument}: targets must be numbers, got dtype {T.dtype}")
+    Y = np.ascontiguousarray(T, dtype=dtype)
+    _check_finite(Y, argument, "targets")
+    return Y
+
+
+def evaluation_targets(T, dtype, argument):
+    """Targets for the core's evaluate: int64 labels as they are, float targets in dtype."""
+    if T.ndim == 1:
+        return T
+    return targets(T, T.shape[1], dtype, argument)

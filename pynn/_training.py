@@ -1,0 +1,194 @@
+"""The SGD driver: the per-epoch Python around the core's mini-batch loop.
+
+Python runs once per epoch (shuffle, monitoring, History, callbacks, early
+stopping, the learning-rate schedule) and once per chunk of mini-batches (the
+call into C, the progress bar, Ctrl-C); never per mini-batch.
+"""
+import math
+import numbers
+import sys
+import warnings
+
+import numpy as np
+
+from . import _core, _data
+from .network import (History, OPTIMIZERS, _CHUNK_FLOPS, _check_count, _check_rate)
+
+_DEFAULTS = {
+    "optimizer": "sgd", "momentum": 0.9, "rho": 0.9, "beta1": 0.9, "beta2": 0.999,
+    "epsilon": 1e-8, "l1": 0.0, "dropout": 0.0, "early_stopping": None,
+    "restore_best": True, "lr_schedule": None, "patience": 10, "shuffle": True,
+    "seed": None, "progress": False, "callback": None, "verbose": False,
+}
+
+
+def _options(net, options, has_evaluation):
+    unknown = sorted(set(options) - set(_DEFAULTS))
+    if unknown:
+        raise TypeError(f"SGD: unknown option(s) {', '.join(unknown)}; "
+                        f"expected some of {', '.join(_DEFAULTS)}")
+    o = dict(_DEFAULTS, **options)
+    if o["optimizer"] not in OPTIMIZERS:
+        raise ValueError(f"optimizer: expected one of {', '.join(OPTIMIZERS)}, got {o['optimizer']!r}")
+    for name in ("momentum", "rho", "beta1", "beta2"):
+        value = _check_rate(o[name], name)
+        if value >= 1:
+            raise ValueError(f"{name}: expected a number in [0, 1), got {value}")
+        o[name] = value
+    o["epsilon"] = _check_rate(o["epsilon"], "epsilon", positive=True)
+    o["l1"] = _check_rate(o["l1"], "l1")
+    n_hidden = net.num_layers - 2
+    rates = o["dropout"]
+    if isinstance(rates, (list, tuple, np.ndarray)):
+        rates = list(rates)
+        if len(rates) != n_hidden:
+            raise ValueError(f"dropout: expected {n_hidden} rates (one per hidden layer), got {len(rates)}")
+    else:
+        rates = [rates] * n_hidden
+    checked = []
+    for rate in rates:
+        rate = _check_rate(rate, "dropout")
+        if rate >= 1:
+            raise ValueError(f"dropout: rates must lie in [0, 1), got {rate}")
+        checked.append(rate)
+    o["dropout"] = checked if any(checked) else None
+    if o["early_stopping"] is not None:
+        o["early_stopping"] = _check_count(o["early_stopping"], "early_stopping")
+        if not has_evaluation:
+            raise ValueError("early_stopping: needs evaluation_data to watch")
+    if o["lr_schedule"] not in (None, "halve_on_plateau"):
+        raise ValueError(f"lr_schedule: expected None or 'halve_on_plateau', got {o['lr_schedule']!r}")
+    if o["lr_schedule"] is not None and not has_evaluation:
+        raise ValueError("lr_schedule: 'halve_on_plateau' needs evaluation_data to watch")
+    o["patience"] = _check_count(o["patience"], "patience")
+    if o["seed"] is not None and (isinstance(o["seed"], bool) or
+                                  not isinstance(o["seed"], (numbers.Integral, np.integer)) or o["seed"] < 0):
+        raise ValueError(f"seed: expected None or an int >= 0, got {o['seed']!r}")
+    if o["callback"] is not None and not callable(o["callback"]):
+        raise TypeError(f"callback: expected a callable, got {o['callback']!r}")
+    return o
+
+
+def _is_classification(T):
+    """Labels, or target rows that are all one-hot: accuracy is meaningful."""
+    if T.ndim == 1:
+        return True
+    return T.shape[1] > 1 and bool(np.all((T == 0) | (T == 1))) and bool(np.all(T.sum(axis=1) == 1))
+
+
+def _progress_bar(enabled, total):
+    if not enabled:
+        return None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:  # pragma: no cover - tqdm is a dependency
+        return None
+    return tqdm(total=total, unit="batch", leave=True)
+
+
+def run(net, training_data, epochs, mini_batch_size, eta, lmbda, evaluation_data,
+        monitor_evaluation_cost, monitor_evaluation_accuracy,
+        monitor_training_cost, monitor_training_accuracy, options):
+    epochs = _check_count(epochs, "epochs", minimum=0)
+    batch = _check_count(mini_batch_size, "mini_batch_size")
+    eta = _check_rate(eta, "eta", positive=True)
+    lmbda = _check_rate(lmbda, "lmbda")
+    has_eval = evaluation_data is not None
+    if (monitor_evaluation_cost or monitor_evaluation_accuracy) and not has_eval:
+        raise ValueError("evaluation_data: monitoring it was asked for, but none was given")
+    o = _options(net, options, has_eval)
+
+    # Convert everything once: the caller's lists and arrays are never touched.
+    X, Y = net._train_arrays(training_data, "training_data")
+    n = len(X)
+    if has_eval:
+        Xe, Te = net._split(evaluation_data, "evaluation_data")
+    if o["seed"] is not None:
+        net._reseed(o["seed"])
+
+    opts = {"eta": eta, "lmbda": lmbda, "l1": o["l1"], "n_total": float(n),
+            "optimizer": OPTIMIZERS[o["optimizer"]], "momentum": o["momentum"], "rho": o["rho"],
+            "beta1": o["beta1"], "beta2": o["beta2"], "epsilon": o["epsilon"]}
+    state = np.zeros(_core.state_factor(opts["optimizer"]) * net._params.size, dtype=net.dtype)
+    step = np.zeros(1, dtype=np.int64)
+    perm = np.arange(n, dtype=np.int64) if o["shuffle"] else None
+    n_batches = -(-n // batch)
+    chunk = max(1, int(_CHUNK_FLOPS // (6.0 * min(batch, n) * net._params.size)))
+
+    history = History([], [], [], [])
+    watch_cost = has_eval and not _is_classification(Te)
+    best_score, best_params, since_best = -math.inf, None, 0
+    schedule_since, eta_floor = 0, eta / 128
+    bar = _progress_bar(o["progress"], epochs * n_batches)
+    try:
+        for epoch in range(epochs):
+            if perm is not None:
+                _core.shuffle(net._rng_state, perm)
+            for first in range(0, n_batches, chunk):
+                last = min(first + chunk, n_batches)
+                net._train_chunk(X, Y, perm, batch, first, last, opts, state, step, o["dropout"])
+                if bar is not None:
+                    bar.update(last - first)
+
+            metrics = {"epoch": epoch, "eta": opts["eta"]}
+            if monitor_training_cost or monitor_training_accuracy:
+                cost, correct = net._measure(X, Y, lmbda)
+                if monitor_training_cost:
+                    history.training_cost.append(cost)
+                    metrics["training_cost"] = cost
+                if monitor_training_accuracy:
+                    history.training_accuracy.append(correct)
+                    metrics["training_accuracy"] = correct
+            if has_eval and (monitor_evaluation_cost or monitor_evaluation_accuracy
+                             or o["early_stopping"] or o["lr_schedule"]):
+                cost, correct = net._measure(Xe, Te, lmbda)
+                if monitor_evaluation_cost:
+                    history.evaluation_cost.append(cost)
+                if monitor_evaluation_accuracy:
+                    history.evaluation_accuracy.append(correct)
+                metrics["evaluation_cost"], metrics["evaluation_accuracy"] = cost, correct
+                score = -cost if watch_cost else correct
+                if score > best_score:
+                    best_score, since_best, schedule_since = score, 0, 0
+                    if o["early_stopping"] and o["restore_best"]:
+                        best_params = net._params.copy()
+                else:
+                    since_best += 1
+                    schedule_since += 1
+            if o["verbose"]:
+                print(_epoch_line(metrics, len(X), len(Xe) if has_eval else 0))
+            if bar is not None:
+                bar.set_postfix({k: v for k, v in metrics.items() if k not in ("epoch", "eta")})
+            if o["callback"] is not None and o["callback"](epoch, dict(metrics)) is False:
+                break
+            if o["early_stopping"] and since_best >= o["early_stopping"]:
+                break
+            if o["lr_schedule"] == "halve_on_plateau" and schedule_since >= o["patience"]:
+                opts["eta"] /= 2
+                schedule_since = 0
+                if opts["eta"] < eta_floor:
+                    break
+    except KeyboardInterrupt:
+        # The chunk in flight finished in C: the network is consistent.  Stop
+        # like a finished run, keeping the history so far.
+        warnings.warn("training interrupted (KeyboardInterrupt); returning the history so far",
+                      RuntimeWarning, stacklevel=3)
+    finally:
+        if bar is not None:
+            bar.close()
+    if best_params is not None:
+        with net._exclusive("restoring the best weights"):
+            net._params[...] = best_params
+    return history
+
+
+def _epoch_line(metrics, n_train, n_eval):
+    parts = [f"Epoch {metrics['epoch']} training complete"]
+    if "training_cost" in metrics:
+        parts.append(f"cost on training data: {metrics['training_cost']:.6g}")
+    if "training_accuracy" in metrics:
+        parts.append(f"accuracy on training data: {metrics['training_accuracy']} / {n_train}")
+    if "evaluation_cost" in metrics:
+        parts.append(f"cost on evaluation data: {metrics['evaluation_cost']:.6g}")
+        parts.append(f"accuracy on evaluation data: {metrics['evaluation_accuracy']} / {n_eval}")
+    return "; ".join(parts)

@@ -1,0 +1,399 @@
+"""The Network class: network2.py's interface over pynn's compiled core.
+
+All parameters live in one contiguous numpy buffer (``_params``) laid out as
+csrc/pynn.h describes; ``weights`` and ``biases`` are views into it.  Every
+method converts its data once and makes one call into C (training: one call
+per chunk of mini-batches), so no Python runs per sample or per mini-batch.
+"""
+import collections
+import contextlib
+import math
+import numbers
+import threading
+
+import numpy as np
+
+from . import _core, _data, activations, costs
+from .costs import CrossEntropyCost
+
+History = collections.namedtuple(
+    "History", "evaluation_cost evaluation_accuracy training_cost training_accuracy")
+
+INITIALIZERS = ("default", "large", "xavier", "he")
+DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
+OPTIMIZERS = {"sgd": 0, "momentum": 1, "nesterov": 2, "adagrad": 3, "rmsprop": 4, "adam": 5}
+
+# Work per call into C while training: about 1e9 flops (a fraction of a
+# second), so a progress bar moves and Ctrl-C is honoured between chunks.
+_CHUNK_FLOPS = 1e9
+
+
+class _LayerList(list):
+    """The list of per-layer views that ``weights`` / ``biases`` return.
+
+    Item assignment (``net.weights[0] = W``) copies into the network, as
+    assigning the whole list does.
+    """
+
+    def __init__(self, views, argument):
+        super().__init__(views)
+        self._argument = argument
+
+    def __setitem__(self, index, value):
+        if isinstance(index, slice):
+            raise TypeError(f"{self._argument}: assign layers one at a time or the whole list")
+        view = list.__getitem__(self, index)
+        view[...] = _layer_array(value, view.shape, f"{self._argument}[{index}]")
+
+
+def _layer_array(value, shape, argument):
+    array = np.asarray(value)
+    if array.shape != shape and not (len(shape) == 2 and shape[1] == 1 and array.shape == shape[:1]):
+        raise ValueError(f"{argument}: expected shape {shape}, got {array.shape}")
+    if not (np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_):
+        raise TypeError(f"{argument}: expected numbers, got dtype {array.dtype}")
+    if not np.isfinite(array).all():
+        raise ValueError(f"{argument}: contains NaN or infinity")
+    return array.reshape(shape)
+
+
+def _check_sizes(sizes):
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
+        raise TypeError(f"sizes: expected a list of layer sizes, got {sizes!r}")
+    checked = []
+    for size in sizes:
+        if isinstance(size, (bool, np.bool_)) or not isinstance(size, (numbers.Integral, np.integer)):
+            raise TypeError(f"sizes: layer sizes must be ints, got {size!r}")
+        if size < 1:
+            raise ValueError(f"sizes: layer sizes must be >= 1, got {size}")
+        if size > 2**30:
+            raise ValueError(f"sizes: layer size {size} is larger than the core supports (2**30)")
+        checked.append(int(size))
+    if len(checked) < 2:
+        raise ValueError(f"sizes: need at least 2 layers (input and output), got {len(checked)}")
+    return checked
+
+
+def _layout(sizes):
+    """(offset, n_out, n_in) of each layer in the parameter buffer: W_l then b_l,
+    layer after layer, as csrc/pynn.h lays them out."""
+    layout, offset = [], 0
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        layout.append((offset, n_out, n_in))
+        offset += n_out * (n_in + 1)
+    return layout
+
+
+def _check_dtype(dtype):
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"dtype: expected 'float64' or 'float32', got {dtype!r}") from None
+    if dt not in DTYPES:
+        raise ValueError(f"dtype: expected 'float64' or 'float32', got {dt}")
+    return dt
+
+
+def _check_rate(value, argument, *, positive=False):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.floating, np.integer)):
+        raise TypeError(f"{argument}: expected a number, got {value!r}")
+    value = float(value)
+    if not math.isfinite(value) or value < 0 or (positive and value == 0):
+        raise ValueError(f"{argument}: expected a finite number {'> 0' if positive else '>= 0'}, got {value}")
+    return value
+
+
+def _check_count(value, argument, minimum=1):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Integral, np.integer)):
+        raise TypeError(f"{argument}: expected an int, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{argument}: expected an int >= {minimum}, got {value}")
+    return int(value)
+
+
+class Network:
+    """A fully connected feedforward network trained by mini-batch gradient descent.
+
+    ``Network([784, 30, 10])`` behaves like network2's ``Network``; see API.md
+    for the keyword-only additions.
+    """
+
+    def __init__(self, sizes, cost=CrossEntropyCost, *, activation="sigmoid",
+                 output_activation=None, init="default", dtype="float64", seed=None):
+        sizes = _check_sizes(sizes)
+        cost = costs.resolve(cost)
+        n_hidden = len(sizes) - 2
+        if isinstance(activation, str):
+            hidden = [activation] * n_hidden
+        elif isinstance(activation, (list, tuple)):
+            hidden = list(activation)
+            if len(hidden) != n_hidden:
+                raise ValueError(f"activation: expected {n_hidden} names (one per hidden layer), "
+                                 f"got {len(hidden)}")
+        else:
+            raise TypeError(f"activation: expected a name or a list of names, got {activation!r}")
+        for name in hidden:
+            activations.check_name(name, activations.HIDDEN, "activation")
+        output = costs.natural_output(cost) if output_activation is None else output_activation
+        activations.check_name(output, activations.OUTPUT, "output_activation")
+        if cost is costs.LogLikelihoodCost and output != "softmax":
+            raise ValueError(f"output_activation: the log-likelihood cost needs a softmax output, "
+                             f"got {output!r}")
+        if cost is costs.CrossEntropyCost and output not in activations.UNIT_INTERVAL:
+            raise ValueError(f"output_activation: the cross-entropy cost needs outputs in (0, 1) "
+                             f"(sigmoid or softmax), got {output!r}")
+        if init not in INITIALIZERS:
+            raise ValueError(f"init: expected one of {', '.join(INITIALIZERS)}, got {init!r}")
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (numbers.Integral, np.integer))
+                                 or seed < 0):
+            raise ValueError(f"seed: expected None or an int >= 0, got {seed!r}")
+
+        self.sizes = sizes
+        self.num_layers = len(sizes)
+        self.cost = cost
+        self.activations = hidden + [output]
+        self.dtype = _check_dtype(dtype)
+        self._arch = _core.Arch(sizes, [activations.CODES[a] for a in self.activations], cost.code)
+        self._params = np.zeros(self._arch.n_params, dtype=self.dtype)
+        self._layout = _layout(sizes)
+        self._lock = threading.Lock()
+        self._reseed(seed)
+        self._initialize(init)
+
+    # ---- random state and initialization -------------------------------------
+
+    def _reseed(self, seed):
+        """One seed drives both generators: numpy's (initial weights) and the core's
+        (shuffling, dropout masks)."""
+        sequence = np.random.SeedSequence(seed)
+        init_seq, core_seq = sequence.spawn(2)
+        self._init_rng = np.random.Generator(np.random.PCG64(init_seq))
+        self._rng_state = np.zeros(4, dtype=np.uint64)
+        _core.rng_seed(self._rng_state, int(core_seq.generate_state(1, np.uint64)[0]))
+
+    def _initialize(self, init):
+        rng = self._init_rng
+        with self._exclusive("initialize"):
+            for (offset, n_out, n_in), W, b in zip(self._layout, self._weight_views(), self._bias_views()):
+                if init == "default":      # N(0, 1/n_in), biases N(0, 1)
+                    W[...] = rng.standard_normal((n_out, n_in)) / np.sqrt(n_in)
+                    b[...] = rng.standard_normal((n_out, 1))
+                elif init == "large":      # N(0, 1), biases N(0, 1)
+                    W[...] = rng.standard_normal((n_out, n_in))
+                    b[...] = rng.standard_normal((n_out, 1))
+                elif init == "xavier":     # Glorot: N(0, 2/(n_in + n_out)), biases 0
+                    W[...] = rng.standard_normal((n_out, n_in)) * np.sqrt(2.0 / (n_in + n_out))
+                    b[...] = 0
+                else:                      # He: N(0, 2/n_in), biases 0
+                    W[...] = rng.standard_normal((n_out, n_in)) * np.sqrt(2.0 / n_in)
+                    b[...] = 0
+
+    def default_weight_initializer(self):
+        """Weights N(0, 1/n_in) where n_in is the layer's fan-in; biases N(0, 1)."""
+        self._initialize("default")
+
+    def large_weight_initializer(self):
+        """Weights and biases N(0, 1)."""
+        self._initialize("large")
+
+    # ---- parameters as views ----------------------------------------------------
+
+    def _weight_views(self, buffer=None):
+        buffer = self._params if buffer is None else buffer
+        return [buffer[o:o + n_out * n_in].reshape(n_out, n_in) for o, n_out, n_in in self._layout]
+
+    def _bias_views(self, buffer=None):
+        buffer = self._params if buffer is None else buffer
+        return [buffer[o + n_out * n_in:o + n_out * (n_in + 1)].reshape(n_out, 1)
+                for o, n_out, n_in in self._layout]
+
+    @property
+    def weights(self):
+        """Per layer, the (n_l, n_{l-1}) weight matrix: live views into the network."""
+        return _LayerList(self._weight_views(), "weights")
+
+    @weights.setter
+    def weights(self, new):
+        self._assign(new, self._weight_views(), "weights")
+
+    @property
+    def biases(self):
+        """Per layer, the (n_l, 1) bias column: live views into the network."""
+        return _LayerList(self._bias_views(), "biases")
+
+    @biases.setter
+    def biases(self, new):
+        self._assign(new, self._bias_views(), "biases")
+
+    def _assign(self, new, views, argument):
+        new = list(new)
+        if len(new) != len(views):
+            raise ValueError(f"{argument}: expected {len(views)} layers, got {len(new)}")
+        arrays = [_layer_array(value, view.shape, f"{argument}[{i}]")
+                  for i, (value, view) in enumerate(zip(new, views))]
+        with self._exclusive(f"assigning {argument}"):
+            for view, array in zip(views, arrays):
+                view[...] = array
+
+    @contextlib.contextmanager
+    def _exclusive(self, what):
+        """One thread at a time: a second concurrent user gets RuntimeError, not corruption."""
+        if not self._lock.acquire(blocking=False):
+            raise RuntimeError(f"{what}: this Network is in use by another thread")
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+    # ---- inference --------------------------------------------------------------
+
+    def _outputs(self, X):
+        out = np.empty((X.shape[0], self.sizes[-1]), dtype=self.dtype)
+        with self._exclusive("inference"):
+            _core.forward(self._arch, self._params, X, out)
+        return out
+
+    def predict(self, X):
+        """Outputs for inputs whose ROWS are samples: (m, n_in) -> (m, n_out); (n_in,) -> (n_out,)."""
+        X = np.asarray(X)
+        single = X.ndim == 1
+        if single:
+            X = X[None, :]
+        _data._check_matrix(X, self.sizes[0], "X")
+        out = self._outputs(_data.inputs(X, self.dtype, "X"))
+        return out[0] if single else out
+
+    def feedforward(self, a):
+        """network2's feedforward: samples are COLUMNS, (n_in, 1), (n_in,) or (n_in, k)."""
+        a = np.asarray(a)
+        if a.ndim == 1:
+            if a.shape[0] != self.sizes[0]:
+                raise ValueError(f"a: expected shape ({self.sizes[0]},), got {a.shape}")
+            return self.predict(a)
+        if a.ndim != 2 or a.shape[0] != self.sizes[0]:
+            raise ValueError(f"a: expected shape ({self.sizes[0]}, k) (columns are samples), got {a.shape}")
+        return self.predict(a.T).T
+
+    # ---- evaluation ---------------------------------------------------------------
+
+    def _evaluate(self, X, T):
+        with self._exclusive("evaluation"):
+            return _core.evaluate(self._arch, self._params, X, T)
+
+    def _split(self, data, argument):
+        X, T = _data.split(data, self.sizes[0], self.sizes[-1], argument)
+        return _data.inputs(X, self.dtype, argument), _data.evaluation_targets(T, self.dtype, argument)
+
+    @staticmethod
+    def _check_convert(data, T, convert, labels_when):
+        """network2's convert flags say which form y has; pynn reads the form
+        from the data itself and only rejects a flag that contradicts it."""
+        if isinstance(data, tuple) and len(data) == 2 and isinstance(data[0], np.ndarray):
+            return
+        if not isinstance(convert, (bool, np.bool_)):
+            raise TypeError(f"convert: expected True or False, got {convert!r}")
+        if (T.ndim == 1) != (bool(convert) == labels_when):
+            want = "int labels" if bool(convert) == labels_when else "target vectors"
+            raise ValueError(f"convert={convert} means the data's y are {want}, but they are not")
+
+    def accuracy(self, data, convert=False):
+        """Number of samples whose output's argmax is the label.
+
+        As in network2, ``convert=False`` means the y are int labels (validation,
+        test data) and ``convert=True`` that they are one-hot vectors (training data).
+        """
+        X, T = self._split(data, "data")
+        self._check_convert(data, T, convert, labels_when=False)
+        return self._evaluate(X, T)[1]
+
+    def total_cost(self, data, lmbda, convert=False):
+        """Mean cost over data plus the L2 term 0.5 (lmbda/len(data)) sum ||w||^2.
+
+        As in network2, ``convert=False`` means the y are target vectors (training
+        data) and ``convert=True`` that they are int labels.
+        """
+        lmbda = _check_rate(lmbda, "lmbda")
+        X, T = self._split(data, "data")
+        self._check_convert(data, T, convert, labels_when=True)
+        return self._measure(X, T, lmbda)[0]
+
+    def _measure(self, X, T, lmbda):
+        """(mean cost + 0.5 (lmbda/n) sum ||w||^2, number correct) over n rows."""
+        cost_sum, correct = self._evaluate(X, T)
+        n = len(X)
+        squares = sum(float(np.dot(W.ravel(), W.ravel())) for W in self._weight_views())
+        return cost_sum / n + 0.5 * (lmbda / n) * squares, correct
+
+    # ---- gradients ----------------------------------------------------------------
+
+    def _train_arrays(self, data, argument):
+        X, T = _data.split(data, self.sizes[0], self.sizes[-1], argument)
+        return _data.inputs(X, self.dtype, argument), _data.targets(T, self.sizes[-1], self.dtype, argument)
+
+    def backprop(self, x, y):
+        """(nabla_b, nabla_w): the gradient of one sample's cost, in network2's shapes."""
+        X, Y = self._train_arrays([(x, y)], "x, y")
+        grad = np.empty_like(self._params)
+        with self._exclusive("backprop"):
+            _core.gradient(self._arch, self._params, X, Y, grad)
+        return self._bias_views(grad), self._weight_views(grad)
+
+    def update_mini_batch(self, mini_batch, eta, lmbda, n):
+        """One step of network2's rule on one mini-batch of m samples:
+        W <- (1 - eta lmbda / n) W - (eta / m) sum dW;  b <- b - (eta / m) sum db."""
+        eta = _check_rate(eta, "eta", positive=True)
+        lmbda = _check_rate(lmbda, "lmbda")
+        n = _check_count(n, "n")
+        X, Y = self._train_arrays(mini_batch, "mini_batch")
+        opts = {"eta": eta, "lmbda": lmbda, "n_total": float(n)}
+        self._train_chunk(X, Y, None, len(X), 0, 1, opts, self._params[:0], np.zeros(1, np.int64), None)
+
+    def _train_chunk(self, X, Y, perm, batch, first, last, opts, state, step, dropout):
+        """Mini-batches first .. last-1 in C; on divergence the parameters are put back."""
+        with self._exclusive("training"):
+            backup = self._params.copy()
+            try:
+                _core.train(self._arch, self._params, X, Y, perm, batch, first, last, opts,
+                            state, step, self._rng_state, dropout)
+            except FloatingPointError:
+                self._params[...] = backup
+                raise FloatingPointError(
+                    "training diverged: a weight became NaN or infinite (try a smaller eta); "
+                    "the network keeps its last finite weights") from None
+
+    # ---- training -------------------------------------------------------------------
+
+    def SGD(self, training_data, epochs, mini_batch_size, eta, lmbda=0.0, evaluation_data=None,
+            monitor_evaluation_cost=False, monitor_evaluation_accuracy=False,
+            monitor_training_cost=False, monitor_training_accuracy=False, **options):
+        """Mini-batch stochastic gradient descent, network2's signature and History.
+
+        Keyword-only options (pynn): optimizer, momentum, rho, beta1, beta2, epsilon,
+        l1, dropout, shuffle, seed, callback, verbose.  See API.md.
+        """
+        from ._training import run
+        return run(self, training_data, epochs, mini_batch_size, eta, lmbda, evaluation_data,
+                   monitor_evaluation_cost, monitor_evaluation_accuracy,
+                   monitor_training_cost, monitor_training_accuracy, options)
+
+    # ---- files ----------------------------------------------------------------------
+
+    def save(self, filename):
+        """Writes the network as JSON (network2's keys plus pynn's), atomically."""
+        from .io import save
+        save(self, filename)
+
+    def __repr__(self):
+        return (f"Network(sizes={self.sizes}, cost={self.cost.__name__}, "
+                f"activations={self.activations}, dtype={self.dtype.name})")
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        del state["_lock"], state["_arch"], state["_layout"]
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+        self._arch = _core.Arch(self.sizes, [activations.CODES[a] for a in self.activations], self.cost.code)
+        self._layout = _layout(self.sizes)
