@@ -86,7 +86,12 @@ def _progress_bar(enabled, total):
     return tqdm(total=total, unit="batch", leave=True)
 
 
-def run(net, training_data, epochs, mini_batch_size, eta, lmbda, evaluation_data,
+def run(net, *args):
+    with net._exclusive("training"):
+        return _run(net, *args)
+
+
+def _run(net, training_data, epochs, mini_batch_size, eta, lmbda, evaluation_data,
         monitor_evaluation_cost, monitor_evaluation_accuracy,
         monitor_training_cost, monitor_training_accuracy, options):
     epochs = _check_count(epochs, "epochs", minimum=0)

@@ -23,15 +23,16 @@ class FormatError(ValueError):
 
 def save(net, filename):
     """Writes net to filename atomically: a crash leaves the old file or the new one."""
-    data = {
-        "sizes": list(net.sizes),
-        "weights": [W.tolist() for W in net._weight_views()],
-        "biases": [b.tolist() for b in net._bias_views()],
-        "cost": net.cost.__name__,
-        "activations": list(net.activations),
-        "dtype": net.dtype.name,
-        "format": FORMAT,
-    }
+    with net._exclusive("saving"):
+        data = {
+            "sizes": list(net.sizes),
+            "weights": [W.tolist() for W in net._weight_views()],
+            "biases": [b.tolist() for b in net._bias_views()],
+            "cost": net.cost.__name__,
+            "activations": list(net.activations),
+            "dtype": net.dtype.name,
+            "format": FORMAT,
+        }
     path = os.fspath(filename)
     directory = os.path.dirname(os.path.abspath(path))
     handle, temporary = tempfile.mkstemp(prefix=".pynn-", suffix=".tmp", dir=directory)

@@ -156,9 +156,13 @@ class Network:
         self._arch = _core.Arch(sizes, [activations.CODES[a] for a in self.activations], cost.code)
         self._params = np.zeros(self._arch.n_params, dtype=self.dtype)
         self._layout = _layout(sizes)
-        self._lock = threading.Lock()
+        self._init_guard()
         self._reseed(seed)
         self._initialize(init)
+
+    def _init_guard(self):
+        self._guard = threading.Lock()
+        self._owner, self._depth = None, 0
 
     # ---- random state and initialization -------------------------------------
 
@@ -237,13 +241,22 @@ class Network:
 
     @contextlib.contextmanager
     def _exclusive(self, what):
-        """One thread at a time: a second concurrent user gets RuntimeError, not corruption."""
-        if not self._lock.acquire(blocking=False):
-            raise RuntimeError(f"{what}: this Network is in use by another thread")
+        """One thread at a time: a call from a second thread while another one
+        is inside the network raises RuntimeError instead of corrupting it.
+        The owning thread may re-enter (an SGD callback may evaluate the net)."""
+        me = threading.get_ident()
+        with self._guard:
+            if self._owner is not None and self._owner != me:
+                raise RuntimeError(f"{what}: this Network is in use by another thread")
+            self._owner = me
+            self._depth += 1
         try:
             yield
         finally:
-            self._lock.release()
+            with self._guard:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._owner = None
 
     # ---- inference --------------------------------------------------------------
 
@@ -389,11 +402,12 @@ class Network:
 
     def __getstate__(self):
         state = self.__dict__.copy()
-        del state["_lock"], state["_arch"], state["_layout"]
+        for transient in ("_guard", "_owner", "_depth", "_arch", "_layout"):
+            del state[transient]
         return state
 
     def __setstate__(self, state):
         self.__dict__.update(state)
-        self._lock = threading.Lock()
+        self._init_guard()
         self._arch = _core.Arch(self.sizes, [activations.CODES[a] for a in self.activations], self.cost.code)
         self._layout = _layout(self.sizes)

@@ -1,0 +1,143 @@
+"""A pure-numpy reference, written from the formulas of the design notes and API.md.
+
+It imports nothing from pynn.  Samples are column vectors and every loop runs
+per sample, the way the notes derive backpropagation:
+
+    z^l = W^l a^{l-1} + b^l,   a^l = f_l(z^l)
+    delta^L = dC/dz^L,  delta^l = (W^{l+1})^T delta^{l+1} * f_l'(z^l)
+    dC/db^l = delta^l,  dC/dW^l = delta^l (a^{l-1})^T
+
+Parameters are lists (weights[l] of shape (n_l, n_{l-1}), biases[l] of
+shape (n_l, 1)), as network2 keeps them.
+"""
+import numpy as np
+
+
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+# name -> (f, f') ; softmax is handled apart (its Jacobian is not diagonal)
+ACTIVATIONS = {
+    "sigmoid": (_sigmoid, lambda z: _sigmoid(z) * (1 - _sigmoid(z))),
+    "tanh": (np.tanh, lambda z: 1 - np.tanh(z) ** 2),
+    "relu": (lambda z: np.maximum(z, 0), lambda z: (z > 0).astype(z.dtype)),
+    "softplus": (lambda z: np.logaddexp(0, z), _sigmoid),
+    "identity": (lambda z: z.copy(), lambda z: np.ones_like(z)),
+}
+
+
+def softmax(z):
+    e = np.exp(z - z.max())
+    return e / e.sum()
+
+
+def activate(name, z):
+    return softmax(z) if name == "softmax" else ACTIVATIONS[name][0](z)
+
+
+def cost(name, a, y):
+    """Cost of one sample."""
+    if name == "quadratic":
+        return 0.5 * float(np.sum((a - y) ** 2))
+    if name == "cross_entropy":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return float(np.sum(np.nan_to_num(-y * np.log(a) - (1 - y) * np.log(1 - a))))
+    if name == "log_likelihood":
+        mask = y != 0
+        return float(-np.sum(y[mask] * np.log(a[mask])))
+    if name == "mae":
+        return float(np.sum(np.abs(a - y)))
+    raise KeyError(name)
+
+
+def cost_gradient(name, a, y):
+    """dC/da of one sample."""
+    if name == "quadratic":
+        return a - y
+    if name == "cross_entropy":
+        return (a - y) / (a * (1 - a))
+    if name == "log_likelihood":
+        return np.where(y != 0, -y / a, 0.0)
+    if name == "mae":
+        return np.sign(a - y)
+    raise KeyError(name)
+
+
+def output_delta(cost_name, act, z, a, y):
+    """dC/dz of the output layer."""
+    if (cost_name, act) in (("cross_entropy", "sigmoid"), ("log_likelihood", "softmax")):
+        return a - y  # f' cancels: the notes' "dL/dZ = y^L - y^obs"
+    g = cost_gradient(cost_name, a, y)
+    if act == "softmax":
+        jacobian = np.diagflat(a) - a @ a.T  # d a_i / d z_j, symmetric
+        return jacobian @ g
+    return g * ACTIVATIONS[act][1](z)
+
+
+def feedforward(weights, biases, acts, x):
+    a = x
+    for W, b, act in zip(weights, biases, acts):
+        a = activate(act, W @ a + b)
+    return a
+
+
+def backprop(weights, biases, acts, cost_name, x, y):
+    """(nabla_b, nabla_w) of one sample's cost."""
+    activations, zs = [x], []
+    for W, b, act in zip(weights, biases, acts):
+        zs.append(W @ activations[-1] + b)
+        activations.append(activate(act, zs[-1]))
+    nabla_b = [None] * len(weights)
+    nabla_w = [None] * len(weights)
+    delta = output_delta(cost_name, acts[-1], zs[-1], activations[-1], y)
+    for l in range(len(weights) - 1, -1, -1):
+        nabla_b[l] = delta
+        nabla_w[l] = delta @ activations[l].T
+        if l > 0:
+            delta = (weights[l].T @ delta) * ACTIVATIONS[acts[l - 1]][1](zs[l - 1])
+    return nabla_b, nabla_w
+
+
+def mean_gradient(weights, biases, acts, cost_name, batch):
+    """Mean over the batch of (nabla_b, nabla_w)."""
+    sum_b = [np.zeros_like(b) for b in biases]
+    sum_w = [np.zeros_like(W) for W in weights]
+    for x, y in batch:
+        nb, nw = backprop(weights, biases, acts, cost_name, x, y)
+        sum_b = [s + d for s, d in zip(sum_b, nb)]
+        sum_w = [s + d for s, d in zip(sum_w, nw)]
+    m = len(batch)
+    return [s / m for s in sum_b], [s / m for s in sum_w]
+
+
+def sgd_step(weights, biases, acts, cost_name, batch, eta, lmbda, n):
+    """The notes' rule: W <- (1 - eta lmbda/n) W - (eta/m) sum dW; b <- b - (eta/m) sum db."""
+    gb, gw = mean_gradient(weights, biases, acts, cost_name, batch)
+    weights = [(1 - eta * lmbda / n) * W - eta * g for W, g in zip(weights, gw)]
+    biases = [b - eta * g for b, g in zip(biases, gb)]
+    return weights, biases
+
+
+def sgd_epoch(weights, biases, acts, cost_name, data, batch_size, eta, lmbda):
+    """One epoch over data in order (no shuffling)."""
+    n = len(data)
+    for k in range(0, n, batch_size):
+        weights, biases = sgd_step(weights, biases, acts, cost_name, data[k:k + batch_size], eta, lmbda, n)
+    return weights, biases
+
+
+def total_cost(weights, biases, acts, cost_name, data, lmbda):
+    """Mean cost plus 0.5 (lmbda / n) sum ||W||^2."""
+    n = len(data)
+    mean = sum(cost(cost_name, feedforward(weights, biases, acts, x), y) for x, y in data) / n
+    return mean + 0.5 * (lmbda / n) * sum(float(np.sum(W * W)) for W in weights)
+
+
+def accuracy(weights, biases, acts, data):
+    """Samples whose output argmax equals the label (y an int, or a one-hot column)."""
+    hits = 0
+    for x, y in data:
+        label = y if np.ndim(y) == 0 else int(np.argmax(y))
+        hits += int(np.argmax(feedforward(weights, biases, acts, x)) == label)
+    return hits

@@ -1,0 +1,95 @@
+"""The compiled core against the numpy oracle: every activation x cost x dtype."""
+import numpy as np
+import pytest
+
+import oracle
+from helpers import HIDDEN, PAIRINGS, TOLERANCE, columns, make_data, make_net, params_of
+
+SIZES = [6, 5, 4, 3]
+CASES = [(h, c, o) for h in HIDDEN for c, o in PAIRINGS]
+
+
+def _acts(net):
+    return list(net.activations)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("hidden,cost,output", CASES)
+def test_forward(hidden, cost, output, dtype):
+    net = make_net(SIZES, cost, hidden, output, dtype)
+    X, _ = make_data(17, SIZES[0], SIZES[-1], cost)
+    W, b = params_of(net)
+    X = X.astype(dtype)
+    expected = np.hstack([oracle.feedforward(W, b, _acts(net), x.reshape(-1, 1).astype(np.float64))
+                          for x in X]).T
+    got = net.predict(X)
+    assert got.dtype == np.dtype(dtype) and got.shape == (17, SIZES[-1])
+    np.testing.assert_allclose(got, expected, **TOLERANCE[dtype])
+    # network2's orientation: columns in, columns out
+    np.testing.assert_allclose(net.feedforward(X.T), expected.T, **TOLERANCE[dtype])
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("hidden,cost,output", CASES)
+def test_backprop(hidden, cost, output, dtype):
+    net = make_net(SIZES, cost, hidden, output, dtype)
+    X, Y = make_data(3, SIZES[0], SIZES[-1], cost)
+    W, b = params_of(net)
+    for x, y in columns(X.astype(dtype).astype(np.float64), Y):
+        nabla_b, nabla_w = net.backprop(x, y)
+        want_b, want_w = oracle.backprop(W, b, _acts(net), cost, x, y)
+        for got, want in zip(nabla_b + nabla_w, want_b + want_w):
+            assert got.shape == want.shape
+            np.testing.assert_allclose(got, want, **TOLERANCE[dtype])
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("hidden,cost,output", CASES)
+def test_update_mini_batch(hidden, cost, output, dtype):
+    net = make_net(SIZES, cost, hidden, output, dtype)
+    X, Y = make_data(7, SIZES[0], SIZES[-1], cost)
+    X = X.astype(dtype).astype(np.float64)
+    W, b = params_of(net)
+    batch = columns(X, Y)
+    net.update_mini_batch(batch, 0.3, 2.0, 50)
+    want_w, want_b = oracle.sgd_step(W, b, _acts(net), cost, batch, 0.3, 2.0, 50)
+    got_w, got_b = params_of(net)
+    for got, want in zip(got_w + got_b, want_w + want_b):
+        np.testing.assert_allclose(got, want, **TOLERANCE[dtype])
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("hidden,cost,output", CASES)
+def test_epoch_without_shuffling(hidden, cost, output, dtype):
+    net = make_net(SIZES, cost, hidden, output, dtype)
+    X, Y = make_data(23, SIZES[0], SIZES[-1], cost)  # 23 = 4 batches of 5 + one of 3
+    X = X.astype(dtype).astype(np.float64)
+    W, b = params_of(net)
+    net.SGD((X, Y), 1, 5, 0.2, lmbda=1.5, shuffle=False)
+    want_w, want_b = oracle.sgd_epoch(W, b, _acts(net), cost, columns(X, Y), 5, 0.2, 1.5)
+    got_w, got_b = params_of(net)
+    tol = TOLERANCE[dtype] if dtype == "float64" else dict(rtol=1e-4, atol=1e-5)
+    for got, want in zip(got_w + got_b, want_w + want_b):
+        np.testing.assert_allclose(got, want, **tol)
+    assert any(not np.allclose(g, w0) for g, w0 in zip(got_w, W)), "the epoch changed nothing"
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("hidden,cost,output", CASES[::4])
+def test_cost_and_accuracy(hidden, cost, output, dtype):
+    net = make_net(SIZES, cost, hidden, output, dtype)
+    X, Y = make_data(1100, SIZES[0], SIZES[-1], cost)  # spans several evaluation blocks
+    X = X.astype(dtype).astype(np.float64)
+    W, b = params_of(net)
+    data = columns(X, Y)
+    want_cost = oracle.total_cost(W, b, _acts(net), cost, data, 3.0)
+    np.testing.assert_allclose(net.total_cost((X, Y), 3.0), want_cost, rtol=1e-12 if dtype == "float64" else 1e-5)
+    X2, labels = make_data(1100, SIZES[0], SIZES[-1], cost, labels=True)
+    X2 = X2.astype(dtype).astype(np.float64)
+    want_hits = oracle.accuracy(W, b, _acts(net), [(x.reshape(-1, 1), int(y)) for x, y in zip(X2, labels)])
+    got_hits = net.accuracy((X2, labels))
+    assert isinstance(got_hits, int)
+    if dtype == "float64":
+        assert got_hits == want_hits
+    else:  # float32 rounding may flip an argmax between near-equal outputs
+        assert abs(got_hits - want_hits) <= 3
