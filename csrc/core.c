@@ -17,6 +17,8 @@
 
 /* Rows per block when a whole data set is pushed through the network. */
 #define PYNN_EVAL_BLOCK 512
+/* Mini-batches up to this size train with one BLAS thread (see train.inc). */
+#define PYNN_SINGLE_THREAD_BATCH 32
 
 static double uniform01(pynn_rng *rng)
 {

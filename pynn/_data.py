@@ -29,7 +29,9 @@ def _check_matrix(X, n_in, argument):
 
 
 def _check_finite(A, argument, what):
-    if A.size and not np.isfinite(A).all():
+    # A finite sum proves every entry finite (NaN and inf propagate) without
+    # a temporary as large as A; only an overflowing sum needs the full check.
+    if A.size and not np.isfinite(np.sum(A, dtype=np.float64)) and not np.isfinite(A).all():
         raise ValueError(f"{argument}: {what} contain NaN or infinity")
 
 
