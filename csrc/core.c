@@ -19,6 +19,30 @@
 #define PYNN_EVAL_BLOCK 512
 /* Mini-batches up to this size train with one BLAS thread (see train.inc). */
 #define PYNN_SINGLE_THREAD_BATCH 32
+/* Mini-batches up to this size use the register-blocked kernels (kernels.inc). */
+#define PYNN_SMALL_BATCH 16
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define PYNN_HAVE_SMALL_KERNELS 1
+#else
+#define PYNN_HAVE_SMALL_KERNELS 0
+#endif
+
+/* The small kernels need AVX2 and FMA; PYNN_KERNELS=blas in the environment
+ * turns them off (to compare both paths).  Read once per call, not cached:
+ * the core keeps no global state. */
+static int pynn_small_kernels_available(void)
+{
+#if PYNN_HAVE_SMALL_KERNELS
+    const char *choice = getenv("PYNN_KERNELS");
+    if (choice != NULL && strcmp(choice, "blas") == 0)
+        return 0;
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+    return 0;
+#endif
+}
 
 static double uniform01(pynn_rng *rng)
 {
@@ -38,6 +62,7 @@ static double uniform01(pynn_rng *rng)
 #define REAL_MAX 1.7976931348623157e308
 #include "act.inc"
 #include "cost.inc"
+#include "kernels.inc"
 #include "net.inc"
 #include "optim.inc"
 #include "train.inc"
@@ -65,6 +90,7 @@ static double uniform01(pynn_rng *rng)
 #define REAL_MAX 3.40282347e38f
 #include "act.inc"
 #include "cost.inc"
+#include "kernels.inc"
 #include "net.inc"
 #include "optim.inc"
 #include "train.inc"
