@@ -93,3 +93,24 @@ def test_cost_and_accuracy(hidden, cost, output, dtype):
         assert got_hits == want_hits
     else:  # float32 rounding may flip an argmax between near-equal outputs
         assert abs(got_hits - want_hits) <= 3
+
+
+@pytest.mark.parametrize("kernels", ["auto", "blas"])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("batch", [1, 4, 16, 17])
+@pytest.mark.parametrize("sizes", [[6, 5, 4, 3], [37, 13, 11], [3, 25, 1]])
+def test_both_product_paths_match_the_oracle(monkeypatch, kernels, dtype, batch, sizes):
+    """Mini-batches <= 16 use the register-blocked kernels (on AVX2 CPUs), larger
+    ones BLAS; PYNN_KERNELS=blas forces BLAS.  Odd sizes exercise every tile edge."""
+    if kernels == "blas":
+        monkeypatch.setenv("PYNN_KERNELS", "blas")
+    net = make_net(sizes, "quadratic", "tanh", "sigmoid", dtype)
+    X, Y = make_data(40, sizes[0], sizes[-1], "quadratic")
+    X = X.astype(dtype).astype(np.float64)
+    W, b = params_of(net)
+    net.SGD((X, Y), 1, batch, 0.2, lmbda=1.5, shuffle=False)
+    want_w, want_b = oracle.sgd_epoch(W, b, _acts(net), "quadratic", columns(X, Y), batch, 0.2, 1.5)
+    got_w, got_b = params_of(net)
+    tol = TOLERANCE[dtype] if dtype == "float64" else dict(rtol=1e-4, atol=1e-5)
+    for got, want in zip(got_w + got_b, want_w + want_b):
+        np.testing.assert_allclose(got, want, **tol)
