@@ -14,6 +14,7 @@
 
 #include "pynn.h"
 #include "pynn_cblas.h"
+#include "pool.h"
 
 /* Rows per block when a whole data set is pushed through the network. */
 #define PYNN_EVAL_BLOCK 512

@@ -87,6 +87,7 @@ typedef struct pynn_train_opts {
     double beta1, beta2; /* adam's moment decays                              */
     double epsilon;      /* adagrad / rmsprop / adam denominator guard        */
     const double *dropout; /* num_layers - 2 rates (hidden layers) or NULL    */
+    int32_t threads;     /* threads for the small-batch kernels; 0: as BLAS  */
 } pynn_train_opts;
 
 /* Generator state: xoshiro256** (Blackman & Vigna), 4 words owned by the caller. */

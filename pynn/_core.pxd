@@ -27,6 +27,7 @@ cdef extern from "pynn.h" nogil:
         double beta2
         double epsilon
         const double *dropout
+        int32_t threads
 
     ctypedef struct pynn_rng:
         uint64_t s[4]

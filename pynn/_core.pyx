@@ -199,6 +199,7 @@ def train(Arch arch, real_t[::1] params, real_t[:, ::1] X, real_t[:, ::1] Y, per
     o.beta2 = opts.get("beta2", 0.999)
     o.epsilon = opts.get("epsilon", 1e-8)
     o.dropout = NULL
+    o.threads = opts.get("threads", 0)
     cdef double[::1] rates
     if dropout is not None:
         rates = np.ascontiguousarray(dropout, dtype=np.float64)

@@ -6,7 +6,7 @@ call into C, the progress bar, Ctrl-C); never per mini-batch.
 """
 import math
 import numbers
-import sys
+import os
 import warnings
 
 import numpy as np
@@ -69,6 +69,17 @@ def _options(net, options, has_evaluation):
     return o
 
 
+def _threads_setting():
+    """PYNN_NUM_THREADS: threads for the small-batch kernels (0 or unset: as
+    many as the bundled BLAS may use, which follows threadpoolctl limits)."""
+    value = os.environ.get("PYNN_NUM_THREADS", "").strip()
+    if not value:
+        return 0
+    if not value.isdigit():
+        raise ValueError(f"PYNN_NUM_THREADS: expected a non-negative int, got {value!r}")
+    return min(int(value), 64)
+
+
 def _is_classification(T):
     """Labels, or target rows that are all one-hot: accuracy is meaningful."""
     if T.ndim == 1:
@@ -113,7 +124,8 @@ def _run(net, training_data, epochs, mini_batch_size, eta, lmbda, evaluation_dat
 
     opts = {"eta": eta, "lmbda": lmbda, "l1": o["l1"], "n_total": float(n),
             "optimizer": OPTIMIZERS[o["optimizer"]], "momentum": o["momentum"], "rho": o["rho"],
-            "beta1": o["beta1"], "beta2": o["beta2"], "epsilon": o["epsilon"]}
+            "beta1": o["beta1"], "beta2": o["beta2"], "epsilon": o["epsilon"],
+            "threads": _threads_setting()}
     state = np.zeros(_core.state_factor(opts["optimizer"]) * net._params.size, dtype=net.dtype)
     step = np.zeros(1, dtype=np.int64)
     perm = np.arange(n, dtype=np.int64) if o["shuffle"] else None

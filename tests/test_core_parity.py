@@ -114,3 +114,25 @@ def test_both_product_paths_match_the_oracle(monkeypatch, kernels, dtype, batch,
     tol = TOLERANCE[dtype] if dtype == "float64" else dict(rtol=1e-4, atol=1e-5)
     for got, want in zip(got_w + got_b, want_w + want_b):
         np.testing.assert_allclose(got, want, **tol)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_results_do_not_depend_on_the_thread_count(monkeypatch, dtype):
+    """The small kernels split products by output rows, so every number is
+    computed the same way on 1, 2 or 3 threads: bit-identical weights."""
+    rng = np.random.default_rng(0)
+    X, y = rng.uniform(size=(300, 200)), rng.integers(0, 10, 300)
+    results = []
+    for threads in ("1", "2", "3"):
+        monkeypatch.setenv("PYNN_NUM_THREADS", threads)
+        net = make_net([200, 90, 10], "cross_entropy", "sigmoid", "sigmoid", dtype)
+        net.SGD((X, y), 2, 10, 0.3, lmbda=1.0, seed=4)
+        results.append(np.concatenate([p.ravel() for p in net.weights + net.biases]))
+    assert np.array_equal(results[0], results[1]) and np.array_equal(results[0], results[2])
+
+
+def test_bad_thread_setting(monkeypatch):
+    monkeypatch.setenv("PYNN_NUM_THREADS", "many")
+    net = make_net([3, 2], "quadratic", "sigmoid", "sigmoid")
+    with pytest.raises(ValueError, match="PYNN_NUM_THREADS"):
+        net.SGD((np.zeros((4, 3)), np.zeros((4, 2))), 1, 2, 0.1)
