@@ -90,10 +90,8 @@ def _is_classification(T):
 def _progress_bar(enabled, total):
     if not enabled:
         return None
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:  # pragma: no cover - tqdm is a dependency
-        return None
+    from tqdm.auto import tqdm  # a dependency of pynn
+
     return tqdm(total=total, unit="batch", leave=True)
 
 

@@ -141,3 +141,64 @@ def accuracy(weights, biases, acts, data):
         label = y if np.ndim(y) == 0 else int(np.argmax(y))
         hits += int(np.argmax(feedforward(weights, biases, acts, x)) == label)
     return hits
+
+
+# ---- update rules (API.md) ---------------------------------------------------
+#   g = mean gradient + (lmbda/n) w + (l1/n) sign(w)   for weights; biases: mean gradient
+#   sgd       w <- w - eta g
+#   momentum  v <- mu v - eta g;  w <- w + v
+#   nesterov  the same, with g taken at the look-ahead point w + mu v
+#   adagrad   G <- G + g^2;  w <- w - eta g / (sqrt(G) + eps)
+#   rmsprop   E <- rho E + (1 - rho) g^2;  w <- w - eta g / (sqrt(E) + eps)
+#   adam      m <- b1 m + (1-b1) g;  v <- b2 v + (1-b2) g^2;
+#             w <- w - eta (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
+
+def train(weights, biases, acts, cost_name, data, batch_size, eta, epochs, *, lmbda=0.0, l1=0.0,
+          optimizer="sgd", momentum=0.9, rho=0.9, beta1=0.9, beta2=0.999, epsilon=1e-8):
+    """Epochs of mini-batch training over data in order, with one of the rules."""
+    params = list(weights) + list(biases)
+    is_weight = [True] * len(weights) + [False] * len(biases)
+    first = [np.zeros_like(p) for p in params]
+    second = [np.zeros_like(p) for p in params]
+    n = len(data)
+    step = 0
+    layers = len(weights)
+
+    def gradient_at(point, batch):
+        gb, gw = mean_gradient(point[:layers], point[layers:], acts, cost_name, batch)
+        grads = list(gw) + list(gb)
+        return [g + (lmbda / n) * p + (l1 / n) * np.sign(p) if w else g
+                for g, p, w in zip(grads, point, is_weight)]
+
+    for _ in range(epochs):
+        for k in range(0, n, batch_size):
+            batch = data[k:k + batch_size]
+            step += 1
+            if optimizer == "nesterov":
+                grads = gradient_at([p + momentum * v for p, v in zip(params, first)], batch)
+            else:
+                grads = gradient_at(params, batch)
+            new = []
+            for i, (p, g) in enumerate(zip(params, grads)):
+                if optimizer == "sgd":
+                    p = p - eta * g
+                elif optimizer in ("momentum", "nesterov"):
+                    first[i] = momentum * first[i] - eta * g
+                    p = p + first[i]
+                elif optimizer == "adagrad":
+                    first[i] = first[i] + g * g
+                    p = p - eta * g / (np.sqrt(first[i]) + epsilon)
+                elif optimizer == "rmsprop":
+                    first[i] = rho * first[i] + (1 - rho) * g * g
+                    p = p - eta * g / (np.sqrt(first[i]) + epsilon)
+                elif optimizer == "adam":
+                    first[i] = beta1 * first[i] + (1 - beta1) * g
+                    second[i] = beta2 * second[i] + (1 - beta2) * g * g
+                    m_hat = first[i] / (1 - beta1 ** step)
+                    v_hat = second[i] / (1 - beta2 ** step)
+                    p = p - eta * m_hat / (np.sqrt(v_hat) + epsilon)
+                else:
+                    raise KeyError(optimizer)
+                new.append(p)
+            params = new
+    return params[:layers], params[layers:]
