@@ -8,6 +8,7 @@
 
 __version__ = "0.1.0"
 
+from . import datasets
 from .activations import sigmoid, sigmoid_prime
 from .costs import AbsoluteCost, CrossEntropyCost, LogLikelihoodCost, QuadraticCost
 from .io import FormatError, load
@@ -26,5 +27,5 @@ def vectorized_result(j, n=10):
 __all__ = [
     "Network", "load", "History", "FormatError", "QuadraticCost", "CrossEntropyCost",
     "LogLikelihoodCost", "AbsoluteCost", "sigmoid", "sigmoid_prime", "vectorized_result",
-    "__version__",
+    "__version__", "datasets",
 ]
