@@ -67,7 +67,7 @@ cdef int _check(Arch arch, Py_ssize_t n_params, Py_ssize_t cols, int64_t width, 
     return 0
 
 
-def forward(Arch arch, real_t[::1] params, real_t[:, ::1] X, real_t[:, ::1] out):
+def forward(Arch arch, const real_t[::1] params, const real_t[:, ::1] X, real_t[:, ::1] out):
     """out <- the network's output for the rows of X."""
     _check(arch, params.shape[0], X.shape[1], arch.n_in(), "X")
     if out.shape[0] != X.shape[0] or out.shape[1] != arch.n_out():
@@ -85,7 +85,8 @@ def forward(Arch arch, real_t[::1] params, real_t[:, ::1] X, real_t[:, ::1] out)
         _raise(status, "forward")
 
 
-def gradient(Arch arch, real_t[::1] params, real_t[:, ::1] X, real_t[:, ::1] Y, real_t[::1] grad):
+def gradient(Arch arch, const real_t[::1] params, const real_t[:, ::1] X, const real_t[:, ::1] Y,
+             real_t[::1] grad):
     """grad <- the SUM over the rows of X of each sample's cost gradient."""
     _check(arch, params.shape[0], X.shape[1], arch.n_in(), "X")
     _check(arch, grad.shape[0], Y.shape[1], arch.n_out(), "Y")
@@ -102,14 +103,14 @@ def gradient(Arch arch, real_t[::1] params, real_t[:, ::1] X, real_t[:, ::1] Y, 
         _raise(status, "gradient")
 
 
-def evaluate(Arch arch, real_t[::1] params, real_t[:, ::1] X, targets):
+def evaluate(Arch arch, const real_t[::1] params, const real_t[:, ::1] X, targets):
     """(sum of per-sample costs, number correct) over the rows of X.
 
     targets is a (n, n_out) array of the network's dtype or (n,) int64 labels.
     """
     _check(arch, params.shape[0], X.shape[1], arch.n_in(), "X")
-    cdef real_t[:, ::1] Y
-    cdef int64_t[::1] labels
+    cdef const real_t[:, ::1] Y
+    cdef const int64_t[::1] labels
     cdef const real_t *y_ptr = NULL
     cdef const int64_t *label_ptr = NULL
     cdef int64_t n = X.shape[0]
@@ -164,7 +165,7 @@ def state_factor(int optimizer):
     return factor
 
 
-def train(Arch arch, real_t[::1] params, real_t[:, ::1] X, real_t[:, ::1] Y, perm,
+def train(Arch arch, real_t[::1] params, const real_t[:, ::1] X, const real_t[:, ::1] Y, perm,
           int64_t batch, int64_t first, int64_t last, dict opts, real_t[::1] state,
           int64_t[::1] step, uint64_t[::1] rng_state, dropout=None):
     """Runs the mini-batches first .. last-1 of an epoch in C, without the GIL.

@@ -103,7 +103,7 @@ def _find(directory, stem):
     return None
 
 
-def _read_idx_dir(directory):
+def read_idx_dir(directory):
     """(train images, train labels, test images, test labels) from a directory of IDX files."""
     paths = [_find(directory, stem) for stem in _FILES]
     missing = [stem for stem, path in zip(_FILES, paths) if path is None]
@@ -229,12 +229,20 @@ def _download(name, target):
                 os.unlink(temporary)
 
 
-def _locate(name, path):
+def local_dir(name, path=None):
+    """The first folder holding all four files of name, without downloading; or None."""
     for directory in _candidates(name, path):
         if directory.is_dir() and all(_find(directory, stem) for stem in _FILES):
             return directory
+    return None
+
+
+def _locate(name, path):
+    found = local_dir(name, path)
+    if found is not None:
+        return found
     if path is not None:
-        return pathlib.Path(path)  # let _read_idx_dir name what is missing
+        return pathlib.Path(path)  # let read_idx_dir name what is missing
     target = cache_dir() / name
     try:
         _download(name, target)
@@ -262,7 +270,7 @@ def load(name, path=None, dtype="float32"):
         return _digits(dtype)
     if name not in _SOURCES:
         raise ValueError(f"name: expected 'digits', 'mnist' or 'fashion-mnist', got {name!r}")
-    return _split_idx(_read_idx_dir(_locate(name, path)), dtype)
+    return _split_idx(read_idx_dir(_locate(name, path)), dtype)
 
 
 def _digits(dtype):
