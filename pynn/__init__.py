@@ -15,6 +15,14 @@ from .io import FormatError, load
 from .network import History, Network
 
 
+def __getattr__(name):
+    # pynn.sklearn and pynn.plot load their optional dependency only when used
+    if name in ("sklearn", "plot", "bench", "cli"):
+        import importlib
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'pynn' has no attribute {name!r}")
+
+
 def vectorized_result(j, n=10):
     """A (n, 1) column with 1.0 at index j and 0.0 elsewhere (one-hot label)."""
     import numpy as np

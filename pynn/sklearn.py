@@ -1,0 +1,251 @@
+"""scikit-learn estimators around pynn.Network (``pip install "pynn[sklearn]"``).
+
+    from pynn.sklearn import PynnClassifier
+    clf = PynnClassifier(hidden_layer_sizes=(100,), epochs=50, random_state=0).fit(X, y)
+    clf.predict_proba(X_test)
+
+They follow scikit-learn's conventions (fit returns self, fitted attributes end
+in ``_``, get_params/set_params, clone, pipelines, GridSearchCV) and pass
+``sklearn.utils.estimator_checks.check_estimator``.  The hyper-parameters keep
+pynn's (and network2's) names: ``eta`` is the learning rate, ``lmbda`` the L2
+strength, ``epochs`` the number of passes over the data.
+"""
+import numbers
+
+import numpy as np
+
+try:
+    from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+    from sklearn.utils import check_random_state
+    from sklearn.utils.multiclass import check_classification_targets
+    from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+except ImportError as error:  # pragma: no cover - exercised only without scikit-learn
+    raise ImportError("pynn.sklearn needs scikit-learn >= 1.6: pip install 'pynn[sklearn]'") from error
+
+from .network import Network
+
+
+class _PynnEstimator(BaseEstimator):
+    """What the classifier and the regressor share: building and training the network."""
+
+    def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, epochs=200, batch_size="auto",
+                 eta=0.001, optimizer="adam", lmbda=0.0, l1=0.0, dropout=0.0, momentum=0.9,
+                 init="auto", early_stopping=False, validation_fraction=0.1, n_iter_no_change=10,
+                 shuffle=True, random_state=None, dtype="float64", verbose=False):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.eta = eta
+        self.optimizer = optimizer
+        self.lmbda = lmbda
+        self.l1 = l1
+        self.dropout = dropout
+        self.momentum = momentum
+        self.init = init
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.dtype = dtype
+        self.verbose = verbose
+
+    # -- subclasses define: _cost, _output_activation, _targets(y, first), _validation_score
+
+    def _sizes(self, n_features, n_outputs):
+        hidden = self.hidden_layer_sizes
+        hidden = [hidden] if isinstance(hidden, numbers.Integral) else list(hidden)
+        return [n_features, *hidden, n_outputs]
+
+    def _build(self, n_features, n_outputs, rng):
+        init = self.init
+        if init == "auto":
+            init = "he" if self.activation == "relu" else "xavier"
+        self.network_ = Network(self._sizes(n_features, n_outputs), self._cost,
+                                activation=self.activation, output_activation=self._output_activation,
+                                init=init, dtype=self.dtype, seed=int(rng.randint(2**31 - 1)))
+        self.loss_curve_ = []
+        self.validation_scores_ = [] if self.early_stopping else None
+        self.best_validation_score_ = None
+        self.n_iter_ = 0
+        self.t_ = 0
+
+    def _batch(self, n):
+        if self.batch_size == "auto":
+            return min(200, n)
+        if isinstance(self.batch_size, bool) or not isinstance(self.batch_size, numbers.Integral) \
+                or self.batch_size < 1:
+            raise ValueError(f"batch_size: expected 'auto' or an int >= 1, got {self.batch_size!r}")
+        return min(int(self.batch_size), n)
+
+    def _train(self, X, T, epochs, rng):
+        """Runs SGD for `epochs` on (X, T), with early stopping on a held-out
+        fraction when asked; appends to loss_curve_ and validation_scores_."""
+        evaluation = None
+        if self.early_stopping:
+            if not 0 < self.validation_fraction < 1:
+                raise ValueError(f"validation_fraction: expected a number in (0, 1), "
+                                 f"got {self.validation_fraction!r}")
+            order = rng.permutation(len(X))
+            n_valid = max(1, int(round(self.validation_fraction * len(X))))
+            if n_valid >= len(X):
+                raise ValueError("validation_fraction leaves no training samples")
+            valid, train = order[:n_valid], order[n_valid:]
+            evaluation = (X[valid], T[valid])
+            X, T = X[train], T[train]
+
+        def record(epoch, metrics):
+            self.loss_curve_.append(metrics["training_cost"])
+            if evaluation is not None:
+                self.validation_scores_.append(self._validation_score(*evaluation))
+
+        self.network_.SGD(
+            (X, T), epochs, self._batch(len(X)), self.eta, lmbda=self.lmbda,
+            evaluation_data=evaluation, monitor_training_cost=True, optimizer=self.optimizer,
+            l1=self.l1, dropout=self.dropout, momentum=self.momentum, shuffle=self.shuffle,
+            early_stopping=self.n_iter_no_change if evaluation is not None else None,
+            seed=int(rng.randint(2**31 - 1)), callback=record, verbose=bool(self.verbose))
+        self.n_iter_ = len(self.loss_curve_)
+        self.t_ = self.n_iter_ * len(X)
+        if self.validation_scores_:
+            self.best_validation_score_ = max(self.validation_scores_)
+        return self
+
+    def _check_epochs(self):
+        if isinstance(self.epochs, bool) or not isinstance(self.epochs, numbers.Integral) or self.epochs < 1:
+            raise ValueError(f"epochs: expected an int >= 1, got {self.epochs!r}")
+
+    def _rng(self):
+        if not hasattr(self, "_random_state_"):
+            self._random_state_ = check_random_state(self.random_state)
+        return self._random_state_
+
+
+class PynnClassifier(ClassifierMixin, _PynnEstimator):
+    """A multi-layer perceptron classifier: softmax output, log-likelihood cost.
+
+    Parameters: hidden_layer_sizes, activation ("relu", "sigmoid", "tanh",
+    "softplus", "identity"), epochs, batch_size ("auto": min(200, n)), eta,
+    optimizer, lmbda (L2), l1, dropout, momentum, init ("auto": he for relu,
+    xavier otherwise), early_stopping (on a validation_fraction held out, with
+    patience n_iter_no_change epochs, restoring the best weights), shuffle,
+    random_state, dtype, verbose.
+
+    Attributes: classes_, n_features_in_, network_ (the trained pynn.Network),
+    loss_curve_ (training cost per epoch), validation_scores_ (accuracy on the
+    held-out fraction per epoch, with early_stopping), best_validation_score_,
+    n_iter_, t_.
+    """
+    _cost = "log_likelihood"
+    _output_activation = "softmax"
+
+    def fit(self, X, y):
+        """Trains a new network on X (n, n_features) and labels y (n,)."""
+        self._check_epochs()
+        X, y = validate_data(self, X, y, reset=True, dtype=(np.float64, np.float32))
+        if hasattr(self, "_random_state_"):
+            del self._random_state_
+        rng = self._rng()
+        y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        self.classes_ = np.unique(y)
+        if len(self.classes_) < 2:
+            raise ValueError(f"{type(self).__name__} needs samples of at least 2 classes in the data; "
+                             f"got 1 class ({self.classes_[0]!r})")
+        self._build(X.shape[1], len(self.classes_), rng)
+        return self._train(X, np.searchsorted(self.classes_, y), self.epochs, rng)
+
+    def partial_fit(self, X, y, classes=None):
+        """One epoch on (X, y); the first call needs `classes` (all labels that will occur).
+        Each call starts the optimizer's state (moments, velocities) afresh."""
+        first = not hasattr(self, "network_")
+        X, y = validate_data(self, X, y, reset=first, dtype=(np.float64, np.float32))
+        y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        rng = self._rng()
+        if first:
+            if classes is None:
+                raise ValueError("classes: the first call to partial_fit must list every class")
+            self.classes_ = np.unique(classes)
+            if len(self.classes_) < 2:
+                raise ValueError("classes: need at least 2 classes")
+            self._build(X.shape[1], len(self.classes_), rng)
+        elif classes is not None and not np.array_equal(np.unique(classes), self.classes_):
+            raise ValueError(f"classes: {np.unique(classes)} differs from the first call's {self.classes_}")
+        unknown = np.setdiff1d(y, self.classes_)
+        if unknown.size:
+            raise ValueError(f"y: labels {unknown} are not in classes {self.classes_}")
+        return self._train(X, np.searchsorted(self.classes_, y), 1, rng)
+
+    def predict_proba(self, X):
+        """(n, n_classes) class probabilities, columns in the order of classes_."""
+        check_is_fitted(self, "network_")
+        X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32))
+        return self.network_.predict(X).astype(np.float64)
+
+    def predict_log_proba(self, X):
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
+
+    def predict(self, X):
+        """The most probable class of each row."""
+        check_is_fitted(self, "network_")
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    def _validation_score(self, X, T):
+        return float(np.mean(np.argmax(self.network_.predict(X), axis=1) == T))
+
+
+class PynnRegressor(RegressorMixin, _PynnEstimator):
+    """A multi-layer perceptron regressor: identity output, quadratic cost.
+
+    Same parameters as PynnClassifier; y may be (n,) or (n, n_targets).
+    validation_scores_ holds R^2 on the held-out fraction per epoch.
+    """
+    _cost = "quadratic"
+    _output_activation = "identity"
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True  # y may be (n, n_targets)
+        return tags
+
+    def fit(self, X, y):
+        """Trains a new network on X (n, n_features) and targets y."""
+        self._check_epochs()
+        X, y = validate_data(self, X, y, reset=True, dtype=(np.float64, np.float32),
+                             multi_output=True, y_numeric=True)
+        if hasattr(self, "_random_state_"):
+            del self._random_state_
+        rng = self._rng()
+        self._single_output = y.ndim == 1
+        T = y.reshape(len(y), -1).astype(np.float64)
+        self._build(X.shape[1], T.shape[1], rng)
+        return self._train(X, T, self.epochs, rng)
+
+    def partial_fit(self, X, y):
+        """One epoch on (X, y).  Each call starts the optimizer's state afresh."""
+        first = not hasattr(self, "network_")
+        X, y = validate_data(self, X, y, reset=first, dtype=(np.float64, np.float32),
+                             multi_output=True, y_numeric=True)
+        T = y.reshape(len(y), -1).astype(np.float64)
+        rng = self._rng()
+        if first:
+            self._single_output = y.ndim == 1
+            self._build(X.shape[1], T.shape[1], rng)
+        elif T.shape[1] != self.network_.sizes[-1]:
+            raise ValueError(f"y: expected {self.network_.sizes[-1]} targets per sample, got {T.shape[1]}")
+        return self._train(X, T, 1, rng)
+
+    def predict(self, X):
+        """Predicted targets: (n,) when trained on 1-D y, else (n, n_targets)."""
+        check_is_fitted(self, "network_")
+        X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32))
+        out = self.network_.predict(X).astype(np.float64)
+        return out.ravel() if self._single_output else out
+
+    def _validation_score(self, X, T):
+        prediction = self.network_.predict(X).reshape(T.shape)
+        total = np.sum((T - T.mean(axis=0)) ** 2)
+        return float(1 - np.sum((T - prediction) ** 2) / total) if total > 0 else 0.0

@@ -1,0 +1,100 @@
+"""The command line, as a user runs it: in an empty folder, offline."""
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import pynn
+
+EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples")
+
+
+def run(*args, cwd):
+    env = dict(os.environ, XDG_CACHE_HOME=str(cwd / "cache"))
+    env.pop("PYNN_DATA", None)
+    return subprocess.run([sys.executable, "-m", "pynn", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_train_save_plot_then_evaluate(tmp_path):
+    done = run("train", "--save", "m.json", "--plot", "c.png", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert sum(line.startswith("epoch ") for line in lines) == 30
+    test_line = next(line for line in lines if line.startswith("test accuracy"))
+    assert float(test_line.split()[2]) >= 0.93
+    assert (tmp_path / "c.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    net = pynn.load(tmp_path / "m.json")
+    assert net.sizes == [64, 30, 10]
+    evaluated = run("evaluate", "m.json", cwd=tmp_path)
+    assert evaluated.returncode == 0, evaluated.stderr
+    assert evaluated.stdout.strip() == test_line  # the same test accuracy and cost
+
+
+def test_training_options_reach_the_network(tmp_path):
+    done = run("train", "--sizes", "64,20,10", "--epochs", "3", "--batch", "20", "--eta", "0.01",
+               "--optimizer", "adam", "--dropout", "0.1", "--activation", "relu", "--cost", "log_likelihood",
+               "--dtype", "float32", "--lmbda", "0.5", "--seed", "3", "--save", "n.json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    net = pynn.load(tmp_path / "n.json")
+    assert net.sizes == [64, 20, 10] and net.activations == ["relu", "softmax"] and net.dtype == np.float32
+
+
+@pytest.mark.parametrize("args", [
+    ["train", "--epochs", "0"], ["train", "--epochs", "many"], ["train", "--batch", "-1"],
+    ["train", "--sizes", "64"], ["train", "--sizes", "a,b"], ["train", "--data", "nowhere"],
+    ["train", "--optimizer", "lbfgs"], ["train", "--sizes", "10,5,10"], ["train", "--dropout", "1.5"],
+    ["train", "--eta", "-1"], ["train", "--cost", "log_likelihood", "--activation", "relu", "--sizes", "64,10,10",
+                               "--eta", "1e300"],
+    ["evaluate", "missing.json"], ["evaluate"], ["frobnicate"], [], ["train", "--bogus"],
+    ["evaluate", "bad.json"], ["train", "--save", "/nonexistent/dir/m.json", "--epochs", "1"],
+])
+def test_every_error_is_one_line_with_status_2(tmp_path, args):
+    (tmp_path / "bad.json").write_text("{not json")
+    done = run(*args, cwd=tmp_path)
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert done.stderr.startswith("pynn: error: ")
+    assert "Traceback" not in done.stderr
+
+
+def test_help_documents_every_option(tmp_path):
+    done = run("train", "--help", cwd=tmp_path)
+    assert done.returncode == 0
+    for option in ("--data", "--sizes", "--epochs", "--batch", "--eta", "--lmbda", "--optimizer",
+                   "--dropout", "--seed", "--dtype", "--save", "--plot"):
+        assert option in done.stdout
+
+
+def test_bench_short_form(tmp_path):
+    done = run("bench", "--rows", "2000", "--repeats", "1", "--hidden", "30", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "GEMM floor" in done.stdout and "[784, 30, 10]" in done.stdout
+
+
+def test_plot_history_function(tmp_path):
+    pytest.importorskip("matplotlib")
+    history = pynn.History([1.0, 0.5], [5, 7], [0.9, 0.4], [6, 8])
+    figure = pynn.plot.history(history, tmp_path / "h.png", n_training=10, n_evaluation=10)
+    assert (tmp_path / "h.png").stat().st_size > 1000 and len(figure.axes) == 2
+    with pytest.raises(ValueError, match="nothing was monitored"):
+        pynn.plot.history(pynn.History([], [], [], []))
+
+
+def test_plot_without_matplotlib_says_how_to_get_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    with pytest.raises(ImportError, match=r"pynn\[plot\]"):
+        pynn.plot.history(pynn.History([1.0], [], [], []))
+
+
+def test_universal_approximation_error_falls_with_width():
+    sys.path.insert(0, EXAMPLES)
+    try:
+        import universal_approximation as ua
+    finally:
+        sys.path.remove(EXAMPLES)
+    errors = {width: ua.fit(width)[1] for width in (1, 2, 4, 8, 32)}
+    assert errors[1] > errors[2] > errors[4] > errors[8]
+    assert errors[32] < errors[4] / 2 and errors[8] < 0.05

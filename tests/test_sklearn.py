@@ -1,0 +1,129 @@
+"""The scikit-learn estimators: check_estimator, attributes, search and scale-out."""
+import os
+import pickle
+import sys
+
+import numpy as np
+import pytest
+
+sklearn = pytest.importorskip("sklearn")
+from sklearn.base import clone  # noqa: E402
+from sklearn.model_selection import GridSearchCV  # noqa: E402
+from sklearn.pipeline import make_pipeline  # noqa: E402
+from sklearn.preprocessing import StandardScaler  # noqa: E402
+from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
+
+import pynn  # noqa: E402
+from pynn.sklearn import PynnClassifier, PynnRegressor  # noqa: E402
+
+EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples")
+
+
+@parametrize_with_checks([PynnClassifier(), PynnRegressor()])
+def test_check_estimator(estimator, check):
+    check(estimator)
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return pynn.datasets.load("digits")
+
+
+def test_classifier_learns_digits_with_string_labels(digits):
+    X, y = digits.train
+    names = np.array(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"])
+    clf = PynnClassifier(hidden_layer_sizes=(32,), epochs=40, eta=0.01, random_state=0).fit(X, names[y])
+    Xt, yt = digits.test
+    assert clf.score(Xt, names[yt]) > 0.93
+    assert list(clf.classes_) == sorted(names)
+    proba = clf.predict_proba(Xt)
+    assert proba.shape == (len(yt), 10) and np.allclose(proba.sum(axis=1), 1)
+    assert np.array_equal(clf.classes_[proba.argmax(axis=1)], clf.predict(Xt))
+    assert len(clf.loss_curve_) == clf.n_iter_ == 40 and clf.loss_curve_[-1] < clf.loss_curve_[0]
+    assert clf.validation_scores_ is None
+    assert isinstance(clf.network_, pynn.Network) and clf.n_features_in_ == 64
+
+
+def test_early_stopping_on_a_validation_fraction(digits):
+    X, y = digits.train
+    clf = PynnClassifier(hidden_layer_sizes=(16,), epochs=300, eta=0.05, early_stopping=True,
+                         validation_fraction=0.2, n_iter_no_change=4, random_state=1).fit(X, y)
+    assert clf.n_iter_ < 300 and len(clf.validation_scores_) == clf.n_iter_
+    assert clf.best_validation_score_ == max(clf.validation_scores_) > 0.9
+
+
+def test_random_state_reproduces_and_clone_resets(digits):
+    X, y = digits.train
+    a = PynnClassifier(hidden_layer_sizes=(8,), epochs=5, random_state=3).fit(X, y)
+    b = clone(a).fit(X, y)
+    assert np.array_equal(a.predict_proba(X), b.predict_proba(X))
+    c = PynnClassifier(hidden_layer_sizes=(8,), epochs=5, random_state=4).fit(X, y)
+    assert not np.array_equal(a.predict_proba(X), c.predict_proba(X))
+    restored = pickle.loads(pickle.dumps(a))
+    assert np.array_equal(restored.predict_proba(X), a.predict_proba(X))
+
+
+def test_partial_fit(digits):
+    X, y = digits.train
+    clf = PynnClassifier(hidden_layer_sizes=(16,), eta=0.01, random_state=0)
+    with pytest.raises(ValueError, match="classes"):
+        clf.partial_fit(X[:50], y[:50])
+    for start in range(0, len(X), 200):
+        clf.partial_fit(X[start:start + 200], y[start:start + 200], classes=np.arange(10))
+    for _ in range(10):
+        clf.partial_fit(X, y)
+    assert clf.score(*digits.test) > 0.85
+    with pytest.raises(ValueError, match="features"):
+        clf.partial_fit(X[:, :10], y)
+    with pytest.raises(ValueError, match="not in classes"):
+        clf.partial_fit(X[:3], np.array([0, 1, 11]))
+
+
+def test_regressor_fits_a_function_and_multi_output():
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-2, 2, (300, 2))
+    y = np.sin(X[:, 0]) + X[:, 1] ** 2 / 4
+    reg = PynnRegressor(hidden_layer_sizes=(32,), activation="tanh", epochs=300, eta=0.01,
+                        random_state=0).fit(X, y)
+    assert reg.predict(X).shape == (300,) and reg.score(X, y) > 0.95
+    Y = np.column_stack([y, -y])
+    multi = PynnRegressor(hidden_layer_sizes=(32,), activation="tanh", epochs=300, eta=0.01,
+                          random_state=0).fit(X, Y)
+    assert multi.predict(X).shape == (300, 2) and multi.score(X, Y) > 0.95
+    early = PynnRegressor(epochs=500, early_stopping=True, n_iter_no_change=5, random_state=0).fit(X, y)
+    assert early.n_iter_ < 500 and early.best_validation_score_ > 0.8
+
+
+def test_pipeline_and_grid_search_in_parallel(digits):
+    X, y = digits.train
+    pipe = make_pipeline(StandardScaler(), PynnClassifier(epochs=20, random_state=0))
+    grid = GridSearchCV(pipe, {"pynnclassifier__hidden_layer_sizes": [(8,), (32,)],
+                               "pynnclassifier__eta": [0.001, 0.01]}, cv=3, n_jobs=2)
+    grid.fit(X, y)
+    assert grid.best_params_["pynnclassifier__hidden_layer_sizes"] == (32,)
+    assert grid.score(*digits.test) > 0.9
+
+
+def test_grid_search_on_a_dask_cluster():
+    pytest.importorskip("dask.distributed")
+    from dask.distributed import Client, LocalCluster
+    sys.path.insert(0, EXAMPLES)
+    try:
+        import dask_search
+    finally:
+        sys.path.remove(EXAMPLES)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        grid = dask_search.search("dask", n_jobs=-1)
+        assert client.run(lambda: 1)  # the fits really went through this cluster's workers
+    assert grid.best_score_ > 0.9
+    assert len(grid.cv_results_["params"]) == 4
+
+
+def test_bad_hyper_parameters_raise_at_fit(digits):
+    X, y = digits.train
+    for bad, match in ((dict(epochs=0), "epochs"), (dict(batch_size=0), "batch_size"),
+                       (dict(activation="swish"), "activation"), (dict(optimizer="lbfgs"), "optimizer"),
+                       (dict(early_stopping=True, validation_fraction=1.5), "validation_fraction")):
+        with pytest.raises(ValueError, match=match):
+            PynnClassifier(**bad).fit(X[:50], y[:50])
