@@ -145,24 +145,23 @@ def _run(net, training_data, epochs, mini_batch_size, eta, lmbda, evaluation_dat
                 if bar is not None:
                     bar.update(last - first)
 
+            # measure first, then record: an interrupt cannot leave the four
+            # lists of History at different lengths
             metrics = {"epoch": epoch, "eta": opts["eta"]}
             if monitor_training_cost or monitor_training_accuracy:
-                cost, correct = net._measure(X, Y, lmbda)
-                if monitor_training_cost:
-                    history.training_cost.append(cost)
-                    metrics["training_cost"] = cost
-                if monitor_training_accuracy:
-                    history.training_accuracy.append(correct)
-                    metrics["training_accuracy"] = correct
+                metrics["training_cost"], metrics["training_accuracy"] = net._measure(X, Y, lmbda)
             if has_eval and (monitor_evaluation_cost or monitor_evaluation_accuracy
                              or o["early_stopping"] or o["lr_schedule"]):
-                cost, correct = net._measure(Xe, Te, lmbda)
-                if monitor_evaluation_cost:
-                    history.evaluation_cost.append(cost)
-                if monitor_evaluation_accuracy:
-                    history.evaluation_accuracy.append(correct)
-                metrics["evaluation_cost"], metrics["evaluation_accuracy"] = cost, correct
-                score = -cost if watch_cost else correct
+                metrics["evaluation_cost"], metrics["evaluation_accuracy"] = net._measure(Xe, Te, lmbda)
+            for wanted, key, values in (
+                    (monitor_training_cost, "training_cost", history.training_cost),
+                    (monitor_training_accuracy, "training_accuracy", history.training_accuracy),
+                    (monitor_evaluation_cost, "evaluation_cost", history.evaluation_cost),
+                    (monitor_evaluation_accuracy, "evaluation_accuracy", history.evaluation_accuracy)):
+                if wanted:
+                    values.append(metrics[key])
+            if "evaluation_cost" in metrics:
+                score = -metrics["evaluation_cost"] if watch_cost else metrics["evaluation_accuracy"]
                 if score > best_score:
                     best_score, since_best, schedule_since = score, 0, 0
                     if o["early_stopping"] and o["restore_best"]:

@@ -9,6 +9,7 @@ import collections
 import contextlib
 import math
 import numbers
+import os
 import threading
 
 import numpy as np
@@ -84,6 +85,24 @@ def _layout(sizes):
     return layout
 
 
+def _physical_memory():
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - not POSIX
+        return None
+
+
+def _check_memory(sizes, dtype):
+    """Rejects a network whose parameters alone would not fit in memory,
+    before numpy tries to allocate them."""
+    count = sum(n_out * (n_in + 1) for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+    needed = count * dtype.itemsize
+    available = _physical_memory()
+    if available is not None and needed > available:
+        raise ValueError(f"sizes: {sizes} needs {count} parameters ({needed / 2**30:.1f} GiB), "
+                         f"more than this machine's memory ({available / 2**30:.1f} GiB)")
+
+
 def _check_dtype(dtype):
     try:
         dt = np.dtype(dtype)
@@ -153,6 +172,7 @@ class Network:
         self.cost = cost
         self.activations = hidden + [output]
         self.dtype = _check_dtype(dtype)
+        _check_memory(sizes, self.dtype)
         self._arch = _core.Arch(sizes, [activations.CODES[a] for a in self.activations], cost.code)
         self._params = np.zeros(self._arch.n_params, dtype=self.dtype)
         self._layout = _layout(sizes)
