@@ -3,28 +3,50 @@ import os
 import pathlib
 import sys
 
+import pytest
+
 import pynn
 from pynn import _core
+
+PACKAGE = pathlib.Path(pynn.__file__).resolve().parent
+# pip install . puts the library in pynn/.libs; auditwheel repair moves it to pynn.libs
+BUNDLES = [PACKAGE / ".libs", PACKAGE.parent / "pynn.libs"]
+
+
+def _bundled():
+    return [path for folder in BUNDLES if folder.is_dir() for path in folder.iterdir()
+            if "openblas" in path.name]
 
 
 def test_imported_from_site_packages_not_the_source_tree():
     here = pathlib.Path(__file__).resolve().parent.parent
-    package = pathlib.Path(pynn.__file__).resolve().parent
-    assert here / "pynn" != package, "tests must import the installed pynn"
-    assert pathlib.Path(_core.__file__).resolve().parent == package
+    assert here / "pynn" != PACKAGE, "tests must import the installed pynn"
+    assert pathlib.Path(_core.__file__).resolve().parent == PACKAGE
 
 
-def test_bundled_openblas_is_loaded():
-    package = pathlib.Path(pynn.__file__).resolve().parent
-    libs = package / ".libs"
-    if not libs.exists():  # built with -DPYNN_BLAS=system
-        return
-    assert any(p.name.startswith("libscipy_openblas") for p in libs.iterdir())
-    if sys.platform.startswith("linux"):
-        with open("/proc/self/maps") as maps:
-            loaded = {line.split()[-1] for line in maps if "scipy_openblas" in line and "/" in line}
-        assert any(os.path.realpath(path).startswith(str(libs.resolve())) for path in loaded), loaded
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/maps")
+def test_the_loaded_blas_is_the_bundled_one():
+    if not _bundled():
+        pytest.skip("built with -DPYNN_BLAS=system: no bundled BLAS")
+    with open("/proc/self/maps") as maps:
+        loaded = {line.split()[-1] for line in maps if "openblas" in line and "/" in line}
+    # numpy and scipy load their own copies too; pynn's must be the one in its bundle
+    assert any(os.path.realpath(p).startswith(tuple(str(b) for b in BUNDLES)) for p in loaded), loaded
+
+
+def test_threadpoolctl_reports_the_bundled_blas():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    if not _bundled():
+        pytest.skip("built with -DPYNN_BLAS=system: no bundled BLAS")
+    found = [info["filepath"] for info in threadpoolctl.threadpool_info()
+             if info.get("internal_api") == "openblas"]
+    inside = [p for p in found if os.path.realpath(p).startswith(tuple(str(b) for b in BUNDLES))]
+    assert inside, found
 
 
 def test_version_is_a_string():
     assert isinstance(pynn.__version__, str) and pynn.__version__.count(".") == 2
+
+
+def test_typing_files_are_installed():
+    assert (PACKAGE / "py.typed").exists() and (PACKAGE / "_core.pyi").exists()
