@@ -61,7 +61,6 @@ static double uniform01(pynn_rng *rng)
 #define SQRT sqrt
 #define FABS fabs
 #define REAL_MAX 1.7976931348623157e308
-#define INDEX int64_t /* lane index of a vector of real */
 #include "act.inc"
 #include "cost.inc"
 #include "kernels.inc"
@@ -78,7 +77,6 @@ static double uniform01(pynn_rng *rng)
 #undef SQRT
 #undef FABS
 #undef REAL_MAX
-#undef INDEX
 
 /* ---- float ----------------------------------------------------------- */
 #define real float
@@ -91,7 +89,6 @@ static double uniform01(pynn_rng *rng)
 #define SQRT sqrtf
 #define FABS fabsf
 #define REAL_MAX 3.40282347e38f
-#define INDEX int32_t
 #include "act.inc"
 #include "cost.inc"
 #include "kernels.inc"

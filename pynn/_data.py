@@ -55,31 +55,27 @@ def from_pairs(data, n_in, n_out, argument):
         ys = [y for _, y in pairs]
     except (TypeError, ValueError):
         raise TypeError(f"{argument}: expected (x, y) pairs or a tuple (X, Y) of arrays") from None
-    try:
-        X = np.asarray(xs)
-    except ValueError:
-        raise ValueError(f"{argument}: the inputs x do not all have the same shape") from None
-    if X.ndim == 3 and X.shape[2] == 1:
-        X = X[:, :, 0]
-    if X.ndim != 2 or X.shape[1] != n_in:
-        raise ValueError(f"{argument}: each x must have shape ({n_in}, 1) or ({n_in},), "
-                         f"got {np.asarray(xs[0]).shape}")
+    X = _stack_columns(xs, n_in, argument, "each x", "the inputs x")
     label_kinds = {_is_label(y) for y in ys}
     if len(label_kinds) > 1:
         raise ValueError(f"{argument}: mixes int labels and target vectors")
     if label_kinds.pop():
-        T = np.asarray(ys)
-        return X, _as_labels(T, n_out, argument)
+        return X, _as_labels(np.asarray(ys), n_out, argument)
+    return X, _stack_columns(ys, n_out, argument, "each y (when not an int label)", "the targets y")
+
+
+def _stack_columns(columns, width, argument, each, all_of):
+    """Rows (n, width) from n column vectors of shape (width, 1) or (width,)."""
     try:
-        T = np.asarray(ys)
+        rows = np.asarray(columns)
     except ValueError:
-        raise ValueError(f"{argument}: the targets y do not all have the same shape") from None
-    if T.ndim == 3 and T.shape[2] == 1:
-        T = T[:, :, 0]
-    if T.ndim != 2 or T.shape[1] != n_out:
-        raise ValueError(f"{argument}: each y must be an int label or have shape "
-                         f"({n_out}, 1), got {np.asarray(ys[0]).shape}")
-    return X, T
+        raise ValueError(f"{argument}: {all_of} do not all have the same shape") from None
+    if rows.ndim == 3 and rows.shape[2] == 1:
+        rows = rows[:, :, 0]
+    if rows.ndim != 2 or rows.shape[1] != width:
+        raise ValueError(f"{argument}: {each} must have shape ({width}, 1) or ({width},), "
+                         f"got {np.asarray(columns[0]).shape}")
+    return rows
 
 
 def split(data, n_in, n_out, argument):

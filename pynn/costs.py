@@ -48,9 +48,11 @@ class LogLikelihoodCost:
 
     @staticmethod
     def fn(a, y):
-        y = np.asarray(y)
+        a, y = np.asarray(a), np.asarray(y)
+        if y.ndim == 0:  # an int label
+            return float(-np.log(a.ravel()[int(y)]))
         mask = y != 0
-        return float(-np.sum(y[mask] * np.log(np.asarray(a)[mask])))
+        return float(-np.sum(y[mask] * np.log(a[mask])))
 
     @staticmethod
     def delta(z, a, y):

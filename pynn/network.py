@@ -26,7 +26,7 @@ OPTIMIZERS = {"sgd": 0, "momentum": 1, "nesterov": 2, "adagrad": 3, "rmsprop": 4
 
 # Work per call into C while training: about 1e9 flops (a fraction of a
 # second), so a progress bar moves and Ctrl-C is honoured between chunks.
-_CHUNK_FLOPS = 1e9
+_CHUNK_FLOPS = 4e9
 
 
 class _LayerList(list):

@@ -201,6 +201,7 @@ def test_cost_classes_are_network2s():
     np.testing.assert_allclose(pynn.CrossEntropyCost.delta(z, a, y), a - y)
     assert pynn.CrossEntropyCost.fn(np.array([[1.0]]), np.array([[1.0]])) == 0.0  # nan_to_num
     assert pynn.LogLikelihoodCost.fn(a, y) == pytest.approx(-np.log(0.7))
+    assert pynn.LogLikelihoodCost.fn(a, 1) == pytest.approx(-np.log(0.7))
     assert pynn.AbsoluteCost.fn(a, y) == pytest.approx(0.5)
     assert pynn.sigmoid(0.0) == 0.5 and pynn.sigmoid_prime(0.0) == 0.25
     e = pynn.vectorized_result(3)
