@@ -189,6 +189,9 @@ def _peak_rss_mib():
 
 
 def _time(function):
+    # let the previous runner's spinning worker threads (OpenMP, OpenBLAS) go
+    # idle first, so that no peer pays for the one timed before it
+    time.sleep(0.3)
     start = time.perf_counter()
     function()
     return time.perf_counter() - start
