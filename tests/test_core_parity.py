@@ -98,7 +98,7 @@ def test_cost_and_accuracy(hidden, cost, output, dtype):
 @pytest.mark.parametrize("kernels", ["auto", "blas"])
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize("batch", [1, 4, 16, 17])
-@pytest.mark.parametrize("sizes", [[6, 5, 4, 3], [37, 13, 11], [3, 25, 1]])
+@pytest.mark.parametrize("sizes", [[6, 5, 4, 3], [37, 13, 11], [3, 25, 1], [7, 3]])
 def test_both_product_paths_match_the_oracle(monkeypatch, kernels, dtype, batch, sizes):
     """Mini-batches <= 16 use the register-blocked kernels (on AVX2 CPUs), larger
     ones BLAS; PYNN_KERNELS=blas forces BLAS.  Odd sizes exercise every tile edge."""
