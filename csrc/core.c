@@ -20,14 +20,17 @@
 #define PYNN_EVAL_BLOCK 512
 /* Mini-batches up to this size train with one BLAS thread (see train.inc). */
 #define PYNN_SINGLE_THREAD_BATCH 32
-/* Mini-batches up to this size use the register-blocked kernels (kernels.inc). */
-#define PYNN_SMALL_BATCH 16
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #define PYNN_HAVE_SMALL_KERNELS 1
 #else
 #define PYNN_HAVE_SMALL_KERNELS 0
 #endif
+
+int pynn_blas_threads(void)
+{
+    return pynn_blas_get_threads();
+}
 
 /* The small kernels need AVX2 and FMA; PYNN_KERNELS=blas in the environment
  * turns them off (to compare both paths).  Read once per call, not cached:

@@ -27,6 +27,10 @@
 extern "C" {
 #endif
 
+/* Mini-batches up to this size use the register-blocked kernels (kernels.inc)
+ * and, when the caller passes a pool, its helper threads. */
+#define PYNN_SMALL_BATCH 16
+
 /* Status codes. */
 enum pynn_status {
     PYNN_OK = 0,
@@ -75,6 +79,17 @@ typedef struct pynn_arch {
     int32_t cost;            /* enum pynn_cost                                */
 } pynn_arch;
 
+/* Helper threads for the small-batch kernels (pool.c).  A caller that makes
+ * many training calls keeps one pool for all of them. */
+typedef struct pynn_pool pynn_pool;
+/* A pool of `threads` threads in all (the caller's included), or NULL when
+ * threads < 2 or they could not be started (then everything runs on one). */
+pynn_pool *pynn_pool_start(int threads);
+int pynn_pool_threads(const pynn_pool *pool);
+void pynn_pool_stop(pynn_pool *pool);
+/* Threads the bundled BLAS may use (1 for a system BLAS): pynn's default. */
+int pynn_blas_threads(void);
+
 /* Hyper-parameters of one training call. */
 typedef struct pynn_train_opts {
     double eta;          /* learning rate, > 0                                */
@@ -87,7 +102,7 @@ typedef struct pynn_train_opts {
     double beta1, beta2; /* adam's moment decays                              */
     double epsilon;      /* adagrad / rmsprop / adam denominator guard        */
     const double *dropout; /* num_layers - 2 rates (hidden layers) or NULL    */
-    int32_t threads;     /* threads for the small-batch kernels; 0: as BLAS  */
+    pynn_pool *pool;     /* threads for the small-batch kernels, or NULL     */
 } pynn_train_opts;
 
 /* Generator state: xoshiro256** (Blackman & Vigna), 4 words owned by the caller. */

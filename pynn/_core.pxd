@@ -3,6 +3,7 @@ from libc.stdint cimport int32_t, int64_t, uint64_t
 
 cdef extern from "pynn.h" nogil:
     enum:
+        PYNN_SMALL_BATCH
         PYNN_OK
         PYNN_ENOMEM
         PYNN_EDIM
@@ -14,6 +15,14 @@ cdef extern from "pynn.h" nogil:
         const int64_t *sizes
         const int32_t *acts
         int32_t cost
+
+    ctypedef struct pynn_pool:
+        pass
+
+    pynn_pool *pynn_pool_start(int threads)
+    int pynn_pool_threads(const pynn_pool *pool)
+    void pynn_pool_stop(pynn_pool *pool)
+    int pynn_blas_threads()
 
     ctypedef struct pynn_train_opts:
         double eta
@@ -27,7 +36,7 @@ cdef extern from "pynn.h" nogil:
         double beta2
         double epsilon
         const double *dropout
-        int32_t threads
+        pynn_pool *pool
 
     ctypedef struct pynn_rng:
         uint64_t s[4]

@@ -15,6 +15,9 @@ ctypedef fused real_t:
     double
 
 
+SMALL_BATCH = PYNN_SMALL_BATCH  # mini-batches the small-batch kernels take
+
+
 class CoreError(RuntimeError):
     """A status from the C core that the Python layer should have prevented."""
 
@@ -141,6 +144,33 @@ def evaluate(Arch arch, const real_t[::1] params, const real_t[:, ::1] X, target
     return cost_sum, int(correct)
 
 
+cdef class Pool:
+    """Helper threads for the small-batch kernels, kept for a whole SGD call."""
+    cdef pynn_pool *pool
+
+    def __cinit__(self, int threads):
+        self.pool = pynn_pool_start(threads)  # NULL: one thread
+
+    @property
+    def threads(self):
+        return pynn_pool_threads(self.pool)
+
+    def close(self):
+        """Joins the helper threads now (also done when the object goes away)."""
+        with nogil:
+            pynn_pool_stop(self.pool)
+        self.pool = NULL
+
+    def __dealloc__(self):
+        pynn_pool_stop(self.pool)
+
+
+def blas_threads():
+    """Threads the bundled BLAS may use (its threadpoolctl / OPENBLAS_NUM_THREADS
+    limit), or 1 with a system BLAS."""
+    return pynn_blas_threads()
+
+
 def rng_seed(uint64_t[::1] state, uint64_t seed):
     """Seeds a 4-word generator state in place."""
     if state.shape[0] != 4:
@@ -167,7 +197,7 @@ def state_factor(int optimizer):
 
 def train(Arch arch, real_t[::1] params, const real_t[:, ::1] X, const real_t[:, ::1] Y, perm,
           int64_t batch, int64_t first, int64_t last, dict opts, real_t[::1] state,
-          int64_t[::1] step, uint64_t[::1] rng_state, dropout=None):
+          int64_t[::1] step, uint64_t[::1] rng_state, dropout=None, Pool pool=None):
     """Runs the mini-batches first .. last-1 of an epoch in C, without the GIL.
 
     perm: None (rows in order) or an int64 permutation of the rows.
@@ -200,7 +230,7 @@ def train(Arch arch, real_t[::1] params, const real_t[:, ::1] X, const real_t[:,
     o.beta2 = opts.get("beta2", 0.999)
     o.epsilon = opts.get("epsilon", 1e-8)
     o.dropout = NULL
-    o.threads = opts.get("threads", 0)
+    o.pool = pool.pool if pool is not None else NULL
     cdef double[::1] rates
     if dropout is not None:
         rates = np.ascontiguousarray(dropout, dtype=np.float64)

@@ -122,8 +122,10 @@ def _run(net, training_data, epochs, mini_batch_size, eta, lmbda, evaluation_dat
 
     opts = {"eta": eta, "lmbda": lmbda, "l1": o["l1"], "n_total": float(n),
             "optimizer": OPTIMIZERS[o["optimizer"]], "momentum": o["momentum"], "rho": o["rho"],
-            "beta1": o["beta1"], "beta2": o["beta2"], "epsilon": o["epsilon"],
-            "threads": _threads_setting()}
+            "beta1": o["beta1"], "beta2": o["beta2"], "epsilon": o["epsilon"]}
+    # one pool of helper threads for the whole call (the small-batch kernels
+    # split their products; larger batches are left to BLAS's own threads)
+    pool = _core.Pool(_threads_setting() or _core.blas_threads()) if batch <= _core.SMALL_BATCH else None
     state = np.zeros(_core.state_factor(opts["optimizer"]) * net._params.size, dtype=net.dtype)
     step = np.zeros(1, dtype=np.int64)
     perm = np.arange(n, dtype=np.int64) if o["shuffle"] else None
@@ -141,7 +143,7 @@ def _run(net, training_data, epochs, mini_batch_size, eta, lmbda, evaluation_dat
                 _core.shuffle(net._rng_state, perm)
             for first in range(0, n_batches, chunk):
                 last = min(first + chunk, n_batches)
-                net._train_chunk(X, Y, perm, batch, first, last, opts, state, step, o["dropout"])
+                net._train_chunk(X, Y, perm, batch, first, last, opts, state, step, o["dropout"], pool)
                 if bar is not None:
                     bar.update(last - first)
 
@@ -188,6 +190,8 @@ def _run(net, training_data, epochs, mini_batch_size, eta, lmbda, evaluation_dat
         warnings.warn("training interrupted (KeyboardInterrupt); returning the history so far",
                       RuntimeWarning, stacklevel=3)
     finally:
+        if pool is not None:
+            pool.close()
         if bar is not None:
             bar.close()
     if best_params is not None:

@@ -381,13 +381,13 @@ class Network:
         opts = {"eta": eta, "lmbda": lmbda, "n_total": float(n)}
         self._train_chunk(X, Y, None, len(X), 0, 1, opts, self._params[:0], np.zeros(1, np.int64), None)
 
-    def _train_chunk(self, X, Y, perm, batch, first, last, opts, state, step, dropout):
+    def _train_chunk(self, X, Y, perm, batch, first, last, opts, state, step, dropout, pool=None):
         """Mini-batches first .. last-1 in C; on divergence the parameters are put back."""
         with self._exclusive("training"):
             backup = self._params.copy()
             try:
                 _core.train(self._arch, self._params, X, Y, perm, batch, first, last, opts,
-                            state, step, self._rng_state, dropout)
+                            state, step, self._rng_state, dropout, pool)
             except FloatingPointError:
                 self._params[...] = backup
                 raise FloatingPointError(
