@@ -123,9 +123,7 @@ def _run(net, training_data, epochs, mini_batch_size, eta, lmbda, evaluation_dat
     opts = {"eta": eta, "lmbda": lmbda, "l1": o["l1"], "n_total": float(n),
             "optimizer": OPTIMIZERS[o["optimizer"]], "momentum": o["momentum"], "rho": o["rho"],
             "beta1": o["beta1"], "beta2": o["beta2"], "epsilon": o["epsilon"]}
-    # one pool of helper threads for the whole call (the small-batch kernels
-    # split their products; larger batches are left to BLAS's own threads)
-    pool = _core.Pool(_threads_setting() or _core.blas_threads()) if batch <= _core.SMALL_BATCH else None
+    threads = _threads_setting() or _core.blas_threads()
     state = np.zeros(_core.state_factor(opts["optimizer"]) * net._params.size, dtype=net.dtype)
     step = np.zeros(1, dtype=np.int64)
     perm = np.arange(n, dtype=np.int64) if o["shuffle"] else None
@@ -136,8 +134,13 @@ def _run(net, training_data, epochs, mini_batch_size, eta, lmbda, evaluation_dat
     watch_cost = has_eval and not _is_classification(Te)
     best_score, best_params, since_best = -math.inf, None, 0
     schedule_since, eta_floor = 0, eta / 128
-    bar = _progress_bar(o["progress"], epochs * n_batches)
+    bar = pool = None
     try:
+        bar = _progress_bar(o["progress"], epochs * n_batches)
+        # one pool of helper threads for the whole call (the small-batch kernels
+        # split their products; larger batches are left to BLAS's own threads)
+        if batch <= _core.SMALL_BATCH:
+            pool = _core.Pool(threads)
         for epoch in range(epochs):
             if perm is not None:
                 _core.shuffle(net._rng_state, perm)

@@ -24,8 +24,8 @@ INITIALIZERS = ("default", "large", "xavier", "he")
 DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
 OPTIMIZERS = {"sgd": 0, "momentum": 1, "nesterov": 2, "adagrad": 3, "rmsprop": 4, "adam": 5}
 
-# Work per call into C while training: about 1e9 flops (a fraction of a
-# second), so a progress bar moves and Ctrl-C is honoured between chunks.
+# Work per call into C while training: about 4e9 flops (a tenth of a second
+# or so), so a progress bar moves and Ctrl-C is honoured between chunks.
 _CHUNK_FLOPS = 4e9
 
 
