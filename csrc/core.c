@@ -64,6 +64,19 @@ static double uniform01(pynn_rng *rng)
 #define SQRT sqrt
 #define FABS fabs
 #define REAL_MAX 1.7976931348623157e308
+/* vexp.inc: IEEE double's exponent field, and the range where e^x, e^-x
+   stay normal numbers; ln 2 = HI + LO with HI's low bits zero */
+#define EXP_INT int64_t
+#define EXP_MANT 52
+#define EXP_BIAS 1023
+#define EXP_SAFE 708.0
+#define EXP_LN2_HI 6.93147180369123816490e-01
+#define EXP_LN2_LO 1.90821492927058770002e-10
+#define EXP_DEGREE 13
+static const double inv_factorial_f64[14] = {
+    1.0, 1.0, 1.0 / 2, 1.0 / 6, 1.0 / 24, 1.0 / 120, 1.0 / 720, 1.0 / 5040, 1.0 / 40320,
+    1.0 / 362880, 1.0 / 3628800, 1.0 / 39916800, 1.0 / 479001600, 1.0 / 6227020800.0};
+#include "vexp.inc"
 #include "act.inc"
 #include "cost.inc"
 #include "kernels.inc"
@@ -80,6 +93,13 @@ static double uniform01(pynn_rng *rng)
 #undef SQRT
 #undef FABS
 #undef REAL_MAX
+#undef EXP_INT
+#undef EXP_MANT
+#undef EXP_BIAS
+#undef EXP_SAFE
+#undef EXP_LN2_HI
+#undef EXP_LN2_LO
+#undef EXP_DEGREE
 
 /* ---- float ----------------------------------------------------------- */
 #define real float
@@ -92,6 +112,16 @@ static double uniform01(pynn_rng *rng)
 #define SQRT sqrtf
 #define FABS fabsf
 #define REAL_MAX 3.40282347e38f
+#define EXP_INT int32_t
+#define EXP_MANT 23
+#define EXP_BIAS 127
+#define EXP_SAFE 87.0f
+#define EXP_LN2_HI 0.693145751953125f
+#define EXP_LN2_LO 1.428606765330187045e-06f
+#define EXP_DEGREE 7
+static const float inv_factorial_f32[8] = {
+    1.0f, 1.0f, 1.0f / 2, 1.0f / 6, 1.0f / 24, 1.0f / 120, 1.0f / 720, 1.0f / 5040};
+#include "vexp.inc"
 #include "act.inc"
 #include "cost.inc"
 #include "kernels.inc"
