@@ -37,7 +37,8 @@ def _finite_sum(A):
     return bool(np.isfinite(np.sum(A, dtype=A.dtype if A.dtype == np.float32 else np.float64)))
 
 
-def _check_finite(A, argument, what):
+def check_finite(A, argument, what):
+    """ValueError naming the argument when A holds NaN or infinity."""
     # A finite sum proves every entry finite without a temporary as large as
     # A; only an overflowing sum needs the full check.
     if A.size and not _finite_sum(A) and not np.isfinite(A).all():
@@ -119,14 +120,16 @@ def split(data, n_in, n_out, argument):
     return X, T
 
 
-def inputs(X, dtype, argument):
-    """X in the network's dtype and C order (no copy when it already is), checked finite."""
+def inputs(X, dtype, argument, check=True):
+    """X in the network's dtype and C order (no copy when it already is),
+    checked finite unless the caller checks later (check=False)."""
     X = np.ascontiguousarray(X, dtype=dtype)
-    _check_finite(X, argument, "inputs")
+    if check:
+        check_finite(X, argument, "inputs")
     return X
 
 
-def targets(T, n_out, dtype, argument):
+def targets(T, n_out, dtype, argument, check=True):
     """Float targets (n, n_out) in dtype: labels become one-hot rows."""
     if T.ndim == 1:
         Y = np.zeros((len(T), n_out), dtype=dtype)
@@ -135,7 +138,8 @@ def targets(T, n_out, dtype, argument):
     if not (np.issubdtype(T.dtype, np.number) or T.dtype == np.bool_):
         raise TypeError(f"{argument}: targets must be numbers, got dtype {T.dtype}")
     Y = np.ascontiguousarray(T, dtype=dtype)
-    _check_finite(Y, argument, "targets")
+    if check:
+        check_finite(Y, argument, "targets")
     return Y
 
 

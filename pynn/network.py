@@ -359,9 +359,10 @@ class Network:
 
     # ---- gradients ----------------------------------------------------------------
 
-    def _train_arrays(self, data, argument):
+    def _train_arrays(self, data, argument, check=True):
         X, T = _data.split(data, self.sizes[0], self.sizes[-1], argument)
-        return _data.inputs(X, self.dtype, argument), _data.targets(T, self.sizes[-1], self.dtype, argument)
+        return (_data.inputs(X, self.dtype, argument, check),
+                _data.targets(T, self.sizes[-1], self.dtype, argument, check))
 
     def backprop(self, x, y):
         """(nabla_b, nabla_w): the gradient of one sample's cost, in network2's shapes."""
@@ -381,8 +382,15 @@ class Network:
         opts = {"eta": eta, "lmbda": lmbda, "n_total": float(n)}
         self._train_chunk(X, Y, None, len(X), 0, 1, opts, self._params[:0], np.zeros(1, np.int64), None)
 
-    def _train_chunk(self, X, Y, perm, batch, first, last, opts, state, step, dropout, pool=None):
-        """Mini-batches first .. last-1 in C; on divergence the parameters are put back."""
+    def _train_chunk(self, X, Y, perm, batch, first, last, opts, state, step, dropout, pool=None,
+                     unchecked=None):
+        """Mini-batches first .. last-1 in C; on divergence the parameters are put back.
+
+        unchecked: the argument name of X and Y when they were not checked for
+        NaN and infinity up front.  Such a value reaches the weights of every
+        step that reads it (0 * NaN is NaN), so a chunk that ends non-finite
+        is the moment to look: then the error names the data, not divergence.
+        """
         with self._exclusive("training"):
             backup = self._params.copy()
             try:
@@ -390,6 +398,9 @@ class Network:
                             state, step, self._rng_state, dropout, pool)
             except FloatingPointError:
                 self._params[...] = backup
+                if unchecked is not None:
+                    _data.check_finite(X, unchecked, "inputs")
+                    _data.check_finite(Y, unchecked, "targets")
                 raise FloatingPointError(
                     "training diverged: a weight became NaN or infinite (try a smaller eta); "
                     "the network keeps its last finite weights") from None

@@ -124,6 +124,36 @@ def test_bad_inference_input(net):
     assert net.predict(np.zeros((0, 4))).shape == (0, 2)
 
 
+@pytest.mark.parametrize("batch", [5, 40])  # small kernels, BLAS
+@pytest.mark.parametrize("bad", ["nan_input", "inf_input", "nan_target"])
+@pytest.mark.parametrize("kwargs", [{}, {"optimizer": "adam"}])
+def test_non_finite_training_data_is_named_and_weights_kept(batch, bad, kwargs):
+    """SGD looks for NaN and infinity in the training data only when a chunk
+    of training ends non-finite; the error must still name the data (not
+    divergence) and leave the weights as they were."""
+    rng = np.random.default_rng(3)
+    X, Y = rng.uniform(size=(400, 12)), np.eye(3)[rng.integers(0, 3, 400)]
+    if bad == "nan_input":
+        X[137, 5] = np.nan
+    elif bad == "inf_input":
+        X[250, 0] = -np.inf
+    else:
+        Y[399, 1] = np.nan
+    net = pynn.Network([12, 7, 3], activation="relu", seed=0)
+    before = [w.copy() for w in net.weights + net.biases]
+    what = "targets" if bad == "nan_target" else "inputs"
+    with pytest.raises(ValueError, match=f"training_data: {what} contain NaN or infinity"):
+        net.SGD((X, Y), 2, batch, 0.1, **kwargs)
+    for got, want in zip(net.weights + net.biases, before):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_non_finite_training_data_with_zero_epochs_still_raises(net):
+    X = np.full((6, 4), np.nan)
+    with pytest.raises(ValueError, match="training_data: inputs contain NaN"):
+        net.SGD((X, np.zeros(6, int)), 0, 2, 0.1)
+
+
 def test_divergence_raises_and_keeps_last_finite_weights():
     net = pynn.Network([3, 5, 2], "quadratic", activation="identity", output_activation="identity", seed=0)
     X = np.full((40, 3), 100.0)
