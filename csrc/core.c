@@ -14,10 +14,13 @@
 
 #include "pynn.h"
 #include "pynn_cblas.h"
+#include "balance.h"
 #include "pool.h"
 
 /* Rows per block when a whole data set is pushed through the network. */
 #define PYNN_EVAL_BLOCK 512
+/* General update rules over fewer parameters than this run on one thread. */
+#define PYNN_POOL_MIN_RULE 16384
 /* Mini-batches up to this size train with one BLAS thread (see train.inc). */
 #define PYNN_SINGLE_THREAD_BATCH 32
 

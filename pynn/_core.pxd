@@ -65,3 +65,19 @@ cdef extern from "pynn.h" nogil:
                        float *, int64_t *, pynn_rng *)
     double pynn_bench_gemm_floor_f64(const pynn_arch *, int64_t, int64_t)
     double pynn_bench_gemm_floor_f32(const pynn_arch *, int64_t, int64_t)
+
+
+# The core's split of a job between threads (csrc/balance.h), for its tests.
+cdef extern from "balance.h" nogil:
+    enum:
+        PYNN_BALANCE_MAX_PARTS
+
+    ctypedef struct pynn_balance:
+        int parts
+        int64_t tiles
+        int64_t bounds[65]
+        double seconds[64]
+        double cost[64]
+
+    void pynn_balance_reset(pynn_balance *b, int parts, int64_t tiles)
+    void pynn_balance_update(pynn_balance *b)

@@ -2,6 +2,8 @@
 import numpy as np
 import pytest
 
+from pynn import _core
+
 import oracle
 from helpers import HIDDEN, PAIRINGS, TOLERANCE, columns, make_data, make_net, params_of
 
@@ -116,19 +118,39 @@ def test_both_product_paths_match_the_oracle(monkeypatch, kernels, dtype, batch,
         np.testing.assert_allclose(got, want, **tol)
 
 
+@pytest.mark.parametrize("rule", [{}, {"optimizer": "adam"},
+                                  {"optimizer": "nesterov", "momentum": 0.9, "l1": 0.5}])
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
-def test_results_do_not_depend_on_the_thread_count(monkeypatch, dtype):
-    """The small kernels split products by output rows, so every number is
-    computed the same way on 1, 2 or 3 threads: bit-identical weights."""
+def test_results_do_not_depend_on_the_thread_count(monkeypatch, dtype, rule):
+    """The small kernels split products by output rows, and the update rules
+    the parameters by ranges, so every number is computed the same way on 1,
+    2 or 3 threads: bit-identical weights."""
     rng = np.random.default_rng(0)
     X, y = rng.uniform(size=(300, 200)), rng.integers(0, 10, 300)
     results = []
     for threads in ("1", "2", "3"):
         monkeypatch.setenv("PYNN_NUM_THREADS", threads)
         net = make_net([200, 90, 10], "cross_entropy", "sigmoid", "sigmoid", dtype)
-        net.SGD((X, y), 2, 10, 0.3, lmbda=1.0, seed=4)
+        net.SGD((X, y), 2, 10, 0.3 if not rule else 0.01, lmbda=1.0, seed=4, **rule)
         results.append(np.concatenate([p.ravel() for p in net.weights + net.biases]))
     assert np.array_equal(results[0], results[1]) and np.array_equal(results[0], results[2])
+
+
+def test_threads_get_tiles_in_proportion_to_their_speed():
+    """The layer-1 SGD step is split between threads by their measured speed
+    (csrc/balance.c); the split only decides who computes a tile, which the
+    test above shows never changes a number."""
+    split = _core.balance_split
+    assert split(34, [1.0, 1.0], 50) == [0, 17, 34]           # equal: the even split
+    assert split(34, [1.0, 1.04], 50) == [0, 17, 34]          # 0.3 tile off: no move
+    assert split(30, [2.0, 1.0], 50) == [0, 10, 30]           # half as fast: a third
+    assert split(30, [1.0, 1.0, 2.0], 50) == [0, 12, 24, 30]  # shares 0.4, 0.4, 0.2
+    assert split(10, [1000.0, 1.0], 50) == [0, 1, 10]         # each keeps one tile
+    assert split(3, [5.0, 1.0], 50) == [0, 1, 3]              # too few tiles to move
+    assert split(10, [1.0], 5) == [0, 10]
+    assert split(30, [2.0, 1.0], 0) == [0, 15, 30]            # no runs yet: even
+    with pytest.raises(ValueError, match="balance_split"):
+        split(10, [], 1)
 
 
 def test_bad_thread_setting(monkeypatch):
