@@ -314,11 +314,20 @@ def _evaluation_speed(X64, labels):
     slow = PerSampleMLP([784, 100, 10], "float64")
     slow.W = [w.copy() for w in net.weights]
     slow.b = [b.ravel().copy() for b in net.biases]
+    W1 = net.weights[0]
     fast = statistics.median(_time(lambda: net.accuracy((X, y))) for _ in range(5))
+    # The pass's bulk is X W_1^T.  At the machine's peak (a large square
+    # product by numpy's BLAS on every core) its FLOPs take at least `bound`:
+    # no way of computing the accuracy beats network2's loop by more.
+    square = np.random.default_rng(0).uniform(size=(1500, 1500))
+    peak = 2 * 1500**3 / min(_time(lambda: square @ square) for _ in range(5))
+    bound = 2 * X.shape[0] * W1.size / peak
     per_sample = _time(lambda: slow.accuracy(X, y))
     assert slow.accuracy(X[:500], y[:500]) == net.accuracy((X[:500], y[:500]))
     print(f"\naccuracy on 10,000 rows: pynn {fast * 1e3:.1f} ms, network2's per-sample loop "
-          f"{per_sample * 1e3:.0f} ms: {per_sample / fast:.0f}x")
+          f"{per_sample * 1e3:.0f} ms: {per_sample / fast:.0f}x.  Bound: X W_1^T alone at this "
+          f"machine's dgemm peak ({peak / 1e9:.0f} GFLOP/s) takes {bound * 1e3:.1f} ms: "
+          f"at most {per_sample / bound:.0f}x")
 
 
 def _scaling(X64, labels, repeats):
