@@ -12,6 +12,8 @@
  * threads moves its rows of W to the other core's cache, so the split must
  * not flap between two positions from step to step. */
 #define PYNN_BALANCE_SLACK 0.75
+/* The factor a single run may move a thread's cost by, before smoothing. */
+#define PYNN_BALANCE_OUTLIER 2.0
 
 void pynn_balance_reset(pynn_balance *b, int parts, int64_t tiles)
 {
@@ -35,8 +37,16 @@ void pynn_balance_update(pynn_balance *b)
     for (int t = 0; t < parts; t++) {
         const int64_t count = b->bounds[t + 1] - b->bounds[t];
         if (count > 0 && b->seconds[t] > 0) {
-            const double cost = b->seconds[t] / (double)count;
-            b->cost[t] = b->cost[t] > 0 ? b->cost[t] + PYNN_BALANCE_SMOOTHING * (cost - b->cost[t]) : cost;
+            double cost = b->seconds[t] / (double)count;
+            if (b->cost[t] > 0) {
+                /* a thread preempted for a millisecond must not hand all its
+                   tiles away for the next twenty steps: one run counts as at
+                   most twice (or half) the cost so far */
+                const double high = PYNN_BALANCE_OUTLIER * b->cost[t], low = b->cost[t] / PYNN_BALANCE_OUTLIER;
+                cost = cost > high ? high : cost < low ? low : cost;
+                cost = b->cost[t] + PYNN_BALANCE_SMOOTHING * (cost - b->cost[t]);
+            }
+            b->cost[t] = cost;
         }
         if (!(b->cost[t] > 0))
             return; /* a part not measured yet */

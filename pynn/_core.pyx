@@ -272,17 +272,19 @@ def bench_gemm_floor(Arch arch, int64_t batch, int64_t batches, dtype="float64")
     return seconds
 
 
-def balance_split(int64_t tiles, tile_seconds, int rounds):
-    """The split of `tiles` between len(tile_seconds) threads after `rounds`
-    runs in which thread t takes tile_seconds[t] per tile: the boundaries
-    (a test of csrc/balance.c, which splits the layer-1 SGD step)."""
+def balance_split(int64_t tiles, runs):
+    """The split of `tiles` between threads after a sequence of runs, each a
+    list of seconds per tile, one per thread (thread t then takes that times
+    its tile count): the boundaries.  A test of csrc/balance.c, which splits
+    the layer-1 SGD step."""
     cdef pynn_balance balance
-    cdef int parts = len(tile_seconds)
-    if not 1 <= parts <= PYNN_BALANCE_MAX_PARTS or tiles < 0 or rounds < 0:
-        raise ValueError("balance_split: bad tiles, tile_seconds or rounds")
+    runs = [list(run) for run in runs]
+    cdef int parts = len(runs[0]) if runs else 1
+    if not 1 <= parts <= PYNN_BALANCE_MAX_PARTS or tiles < 0 or any(len(r) != parts for r in runs):
+        raise ValueError("balance_split: bad tiles or runs")
     pynn_balance_reset(&balance, parts, tiles)
-    for _ in range(rounds):
+    for run in runs:
         for t in range(parts):
-            balance.seconds[t] = tile_seconds[t] * (balance.bounds[t + 1] - balance.bounds[t])
+            balance.seconds[t] = run[t] * (balance.bounds[t + 1] - balance.bounds[t])
         pynn_balance_update(&balance)
     return [balance.bounds[t] for t in range(parts + 1)]

@@ -140,7 +140,9 @@ def test_threads_get_tiles_in_proportion_to_their_speed():
     """The layer-1 SGD step is split between threads by their measured speed
     (csrc/balance.c); the split only decides who computes a tile, which the
     test above shows never changes a number."""
-    split = _core.balance_split
+    def split(tiles, tile_seconds, runs):
+        return _core.balance_split(tiles, [tile_seconds] * runs)
+
     assert split(34, [1.0, 1.0], 50) == [0, 17, 34]           # equal: the even split
     assert split(34, [1.0, 1.04], 50) == [0, 17, 34]          # 0.3 tile off: no move
     assert split(30, [2.0, 1.0], 50) == [0, 10, 30]           # half as fast: a third
@@ -148,9 +150,17 @@ def test_threads_get_tiles_in_proportion_to_their_speed():
     assert split(10, [1000.0, 1.0], 50) == [0, 1, 10]         # each keeps one tile
     assert split(3, [5.0, 1.0], 50) == [0, 1, 3]              # too few tiles to move
     assert split(10, [1.0], 5) == [0, 10]
-    assert split(30, [2.0, 1.0], 0) == [0, 15, 30]            # no runs yet: even
+    assert split(30, [2.0, 1.0], 1) == [0, 10, 30]            # the first run as it is
+    # one run 100x slow (a preempted thread) counts as 2x, then fades
+    steady = [[1.0, 1.0]] * 10
+    assert _core.balance_split(34, steady + [[100.0, 1.0]]) == [0, 15, 34]
+    assert _core.balance_split(34, steady + [[100.0, 1.0]] + steady * 2) == [0, 17, 34]
+    # a lasting change is followed: a thread turning 2x slower loses tiles at
+    # once and is down to its third within twenty runs
+    assert _core.balance_split(30, steady + [[2.0, 1.0]] * 4)[1] <= 12
+    assert _core.balance_split(30, steady + [[2.0, 1.0]] * 20) == [0, 10, 30]
     with pytest.raises(ValueError, match="balance_split"):
-        split(10, [], 1)
+        _core.balance_split(10, [[1.0, 1.0], [1.0]])
 
 
 def test_bad_thread_setting(monkeypatch):
