@@ -26,6 +26,7 @@
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #define PYNN_HAVE_SMALL_KERNELS 1
+#include <immintrin.h>
 #else
 #define PYNN_HAVE_SMALL_KERNELS 0
 #endif
