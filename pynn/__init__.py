@@ -10,6 +10,7 @@ __version__ = "0.1.0"
 
 from . import datasets
 from .activations import sigmoid, sigmoid_prime
+from .datasets import vectorized_result
 from .costs import AbsoluteCost, CrossEntropyCost, LogLikelihoodCost, QuadraticCost
 from .io import FormatError, load
 from .network import History, Network
@@ -21,15 +22,6 @@ def __getattr__(name):
         import importlib
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'pynn' has no attribute {name!r}")
-
-
-def vectorized_result(j, n=10):
-    """A (n, 1) column with 1.0 at index j and 0.0 elsewhere (one-hot label)."""
-    import numpy as np
-
-    e = np.zeros((n, 1))
-    e[j] = 1.0
-    return e
 
 
 __all__ = [

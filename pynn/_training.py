@@ -80,6 +80,10 @@ def _threads_setting():
     return min(int(value), 64)
 
 
+def _is_empty_sequence(data):
+    return isinstance(data, (list, tuple)) and len(data) == 0
+
+
 def _is_classification(T):
     """Labels, or target rows that are all one-hot: accuracy is meaningful."""
     if T.ndim == 1:
@@ -107,6 +111,8 @@ def _run(net, training_data, epochs, mini_batch_size, eta, lmbda, evaluation_dat
     batch = _check_count(mini_batch_size, "mini_batch_size")
     eta = _check_rate(eta, "eta", positive=True)
     lmbda = _check_rate(lmbda, "lmbda")
+    if _is_empty_sequence(evaluation_data) and not (monitor_evaluation_cost or monitor_evaluation_accuracy):
+        evaluation_data = None  # network2 reads an empty list as no evaluation data
     has_eval = evaluation_data is not None
     if (monitor_evaluation_cost or monitor_evaluation_accuracy) and not has_eval:
         raise ValueError("evaluation_data: monitoring it was asked for, but none was given")
@@ -120,8 +126,8 @@ def _run(net, training_data, epochs, mini_batch_size, eta, lmbda, evaluation_dat
     n = len(X)
     if has_eval:
         Xe, Te = net._split(evaluation_data, "evaluation_data")
-    if o["seed"] is not None:
-        net._reseed(o["seed"])
+    if o["seed"] is not None or not net._seeded:
+        net._seed_core(o["seed"])  # None: from Python's random, as network2's random.shuffle
 
     opts = {"eta": eta, "lmbda": lmbda, "l1": o["l1"], "n_total": float(n),
             "optimizer": OPTIMIZERS[o["optimizer"]], "momentum": o["momentum"], "rho": o["rho"],

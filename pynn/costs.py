@@ -79,20 +79,77 @@ BY_NAME = {cls.name: cls for cls in COSTS}
 BY_CLASS_NAME = {cls.__name__: cls for cls in COSTS}
 
 
+def _probe_points():
+    """A few fixed output-layer columns (z, a = sigmoid(z), y) to compare a
+    foreign cost class's fn and delta with pynn's on.  Targets are one-hot,
+    so every cost below is defined at them."""
+    rng = np.random.default_rng(12345)
+    points = []
+    for n_out in (1, 3, 5):
+        z = rng.uniform(-3, 3, (n_out, 1))
+        y = np.zeros((n_out, 1))
+        y[rng.integers(n_out)] = 1.0
+        points.append((z, 1.0 / (1.0 + np.exp(-z)), y))
+    return points
+
+
+def _same_behaviour(foreign, ours):
+    """Whether foreign.fn / foreign.delta give ours' values on the probe points
+    (network2 only ever calls these two, on sigmoid outputs)."""
+    for z, a, y in _probe_points():
+        theirs_fn = float(np.sum(foreign.fn(a, y)))
+        theirs_delta = np.asarray(foreign.delta(z, a, y), dtype=np.float64)
+        if not np.isclose(theirs_fn, float(ours.fn(a, y)), rtol=1e-9, atol=1e-12):
+            return False
+        if theirs_delta.shape != a.shape or not np.allclose(theirs_delta, ours.delta(z, a, y),
+                                                            rtol=1e-9, atol=1e-12):
+            return False
+    return True
+
+
+def _match_foreign(cls, shown):
+    """pynn's cost class that behaves like cls (network2's own classes, a
+    user's copy of one); a TypeError saying why and what to use otherwise."""
+    fn, delta = getattr(cls, "fn", None), getattr(cls, "delta", None)
+    if not (callable(fn) and callable(delta)):
+        raise TypeError(f"cost: expected a cost class, an instance of one or a name "
+                        f"({', '.join(BY_NAME)}), got {shown}")
+    try:
+        for ours in COSTS:
+            if _same_behaviour(cls, ours):
+                return ours
+    except Exception as error:  # the user's code failed on column vectors
+        raise TypeError(f"cost: {shown}.fn / .delta failed on column vectors "
+                        f"({type(error).__name__}: {error})") from None
+    raise TypeError(
+        f"cost: {shown} is not one of pynn's costs. pynn computes the cost and its output "
+        f"delta in C, so it cannot train with a Python fn/delta; its fn and delta differ from "
+        f"every built-in cost ({', '.join(c.__name__ for c in COSTS)}). Use one of those (or "
+        f"its name: {', '.join(BY_NAME)}), or train this cost with network2.py itself")
+
+
 def resolve(cost):
-    """A cost class from a class, its short name or its class name."""
+    """pynn's cost class for a cost class, an instance of one (network2's scripts
+    write ``cost=CrossEntropyCost()``), its short name or its class name.
+
+    A class that is not pynn's (network2's own, or a user's) is accepted when
+    its fn and delta compute one of pynn's costs, checked on sample columns,
+    so that a class merely named like one of them is not taken on trust.
+    """
     if isinstance(cost, str):
         found = BY_NAME.get(cost) or BY_CLASS_NAME.get(cost)
         if found is None:
             raise ValueError(f"cost: unknown cost {cost!r}; expected one of "
                              f"{', '.join(BY_NAME)} or a cost class")
         return found
-    if isinstance(cost, type):
-        for cls in COSTS:
-            if cost is cls or cost.__name__ == cls.__name__:
-                # also accepts network2's own classes of the same name
-                return cls
-    raise TypeError(f"cost: expected a cost class or a name, got {cost!r}")
+    cls = cost if isinstance(cost, type) else type(cost)
+    if cls in COSTS:
+        return cls
+    if cost is None or isinstance(cost, (bool, int, float, complex, bytes, list, tuple, dict)):
+        raise TypeError(f"cost: expected a cost class, an instance of one or a name "
+                        f"({', '.join(BY_NAME)}), got {cost!r}")
+    shown = cls.__qualname__ if isinstance(cost, type) else f"an instance of {cls.__qualname__}"
+    return _match_foreign(cost if isinstance(cost, type) else cost, shown)
 
 
 def natural_output(cost):

@@ -18,6 +18,7 @@ import io
 import os
 import pathlib
 import pickle
+import random
 import struct
 import tempfile
 import urllib.error
@@ -29,9 +30,11 @@ import numpy as np
 from .io import FormatError
 
 try:  # numpy >= 2
-    from numpy._core.multiarray import _reconstruct
+    from numpy._core.multiarray import _reconstruct, scalar as _scalar
+    from numpy._core.numeric import _frombuffer
 except ImportError:  # pragma: no cover - numpy 1.x
-    from numpy.core.multiarray import _reconstruct
+    from numpy.core.multiarray import _reconstruct, scalar as _scalar
+    from numpy.core.numeric import _frombuffer
 
 Dataset = collections.namedtuple("Dataset", "train validation test")
 Dataset.__doc__ = "train, validation and test, each a tuple (X, y): float rows in [0, 1], int64 labels."
@@ -146,24 +149,51 @@ def _split_idx(arrays, dtype):
 # ---- network2's mnist.pkl.gz, without running pickle code -------------------------
 
 class _ArraysOnly(pickle.Unpickler):
-    """Unpickles numpy arrays and nothing else: any other global is refused,
-    so a hostile pickle cannot run code."""
+    """Unpickles numpy arrays and scalars and nothing else: any other global is
+    refused, so a hostile pickle cannot run code.  Covers every protocol: 0-4
+    rebuild arrays with _reconstruct, 5 with _frombuffer; numpy 1.x writes the
+    module as numpy.core, numpy 2 as numpy._core."""
 
     _ALLOWED = {
-        ("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "_reconstruct"),
-        ("numpy", "ndarray"), ("numpy", "dtype"),
-        ("_codecs", "encode"),  # how Python 3 writes bytes into a protocol-2 pickle
+        "_reconstruct": _reconstruct, "_frombuffer": _frombuffer, "scalar": _scalar,
+        "ndarray": np.ndarray, "dtype": np.dtype,
+    }
+    _MODULES = {
+        "_reconstruct": ("numpy.core.multiarray", "numpy._core.multiarray"),
+        "scalar": ("numpy.core.multiarray", "numpy._core.multiarray"),
+        "_frombuffer": ("numpy.core.numeric", "numpy._core.numeric"),
+        "ndarray": ("numpy",), "dtype": ("numpy",),
     }
 
     def find_class(self, module, name):
-        if (module, name) not in self._ALLOWED:
-            raise pickle.UnpicklingError(f"global {module}.{name} is not allowed")
-        if name == "_reconstruct":
-            return _reconstruct
-        if module == "_codecs":
+        if module == "_codecs" and name == "encode":  # how Python 3 writes bytes into protocols 0-2
             import codecs
             return codecs.encode
-        return getattr(np, name)
+        if module not in self._MODULES.get(name, ()):
+            raise pickle.UnpicklingError(f"global {module}.{name} is not allowed")
+        return self._ALLOWED[name]
+
+
+def _part_arrays(part, path, name):
+    """(X, y) of one part: a pair of arrays (mnist.pkl.gz), or a pair of lists
+    of rows and labels (the file expand_mnist.py writes)."""
+    if not (isinstance(part, (tuple, list)) and len(part) == 2):
+        raise FormatError(f"{path}: {name} data must be a pair (images, labels)")
+    X, y = part
+    try:
+        if isinstance(X, list):
+            if not all(isinstance(x, np.ndarray) for x in X):
+                raise FormatError(f"{path}: {name} images must be arrays")
+            X = np.stack(X) if X else np.zeros((0, 0), np.float32)
+        if isinstance(y, list):
+            if not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in y):
+                raise FormatError(f"{path}: {name} labels must be ints")
+            y = np.array(y, dtype=np.int64)
+    except ValueError:
+        raise FormatError(f"{path}: {name} images do not all have the same shape") from None
+    if not (isinstance(X, np.ndarray) and isinstance(y, np.ndarray)):
+        raise FormatError(f"{path}: {name} data must be a pair of arrays")
+    return X, y
 
 
 def _read_pickle(path):
@@ -177,14 +207,14 @@ def _read_pickle(path):
         raise FormatError(f"{path}: expected (training, validation, test)")
     parts = []
     for name, part in zip(("training", "validation", "test"), content):
-        if not (isinstance(part, tuple) and len(part) == 2 and all(isinstance(a, np.ndarray) for a in part)):
-            raise FormatError(f"{path}: {name} data must be a pair of arrays")
-        X, y = part
+        X, y = _part_arrays(part, path, name)
         if X.ndim != 2 or y.ndim != 1 or len(X) != len(y):
             raise FormatError(f"{path}: {name} data has shapes {X.shape} and {y.shape}")
         if not np.issubdtype(X.dtype, np.floating) or not np.issubdtype(y.dtype, np.integer):
             raise FormatError(f"{path}: {name} data has dtypes {X.dtype} and {y.dtype}")
-        parts.append((X, y.astype(np.int64)))
+        if y.size and (y.min() < 0 or y.max() > 9):
+            raise FormatError(f"{path}: {name} labels must lie in 0..9, got {y.min()} to {y.max()}")
+        parts.append((X if X.flags.writeable else X.copy(), y.astype(np.int64)))
     return tuple(parts)
 
 
@@ -208,8 +238,22 @@ def _candidates(name, path):
 
 
 def _download(name, target):
-    base, checksums = _SOURCES[name]
+    """The four files into target; a failure leaves no folder it created behind."""
+    created = [parent for parent in (target, *target.parents) if not parent.exists()]
     target.mkdir(parents=True, exist_ok=True)
+    try:
+        _download_into(name, target)
+    except BaseException:
+        for folder in created:  # deepest first; only the ones still empty
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        raise
+
+
+def _download_into(name, target):
+    base, checksums = _SOURCES[name]
     for stem, expected in checksums.items():
         destination = target / (stem + ".gz")
         if destination.exists():
@@ -285,13 +329,23 @@ def _digits(dtype):
     return Dataset((X[:1197], y[:1197]), (X[1197:1497], y[1197:1497]), (X[1497:], y[1497:]))
 
 
+# Where network2's mnist_loader reads its data: relative to the working
+# directory (the book's scripts run from its src/ folder).
+NETWORK2_PICKLE = os.path.join("..", "data", "mnist.pkl.gz")
+
+
 def load_data(path=None):
     """network2's mnist_loader.load_data: (training, validation, test), each a
     pair (X float32 (n, 784), y int64 (n,)), 50,000 / 10,000 / 10,000.
 
-    path: network2's mnist.pkl.gz (read without executing pickle code) or a
-    directory of MNIST IDX files; None looks for MNIST as load("mnist") does.
+    path: network2's mnist.pkl.gz or the mnist_expanded.pkl.gz that its
+    expand_mnist.py writes (either read without executing pickle code, any
+    pickle protocol), or a directory of MNIST IDX files.  None reads
+    mnist_loader's own ``../data/mnist.pkl.gz`` when it exists, else looks
+    for MNIST as ``load("mnist")`` does.
     """
+    if path is None and os.path.isfile(NETWORK2_PICKLE):
+        path = NETWORK2_PICKLE
     if path is not None and pathlib.Path(path).is_file():
         return _read_pickle(path)
     return tuple(load("mnist", path))
@@ -302,23 +356,36 @@ def load_data_wrapper(path=None):
     a (784, 1) column; training y one-hot (10, 1) columns, validation and
     test y int labels."""
     training, validation, test = load_data(path)
-    eye = np.eye(10)
-    training_data = [(x.reshape(-1, 1), eye[label].reshape(10, 1)) for x, label in zip(*training)]
+    training_data = [(x.reshape(-1, 1), vectorized_result(label)) for x, label in zip(*training)]
     validation_data = [(x.reshape(-1, 1), label) for x, label in zip(*validation)]
     test_data = [(x.reshape(-1, 1), label) for x, label in zip(*test)]
     return training_data, validation_data, test_data
 
 
+def vectorized_result(j, n=10):
+    """mnist_loader's vectorized_result: a (n, 1) column, 1.0 at index j, 0.0 elsewhere."""
+    if isinstance(j, (bool, np.bool_)) or not isinstance(j, (int, np.integer)):
+        raise TypeError(f"j: expected an int label, got {j!r}")
+    if not 0 <= j < n:
+        raise ValueError(f"j: expected a label in [0, {n}), got {j}")
+    e = np.zeros((n, 1))
+    e[j] = 1.0
+    return e
+
+
 # ---- artificial expansion ---------------------------------------------------------
 
-def expand(X, y, shifts=1, rotations=()):
+def expand(X, y, shifts=1, rotations=(), *, shuffle=True, seed=None):
     """More training data from the symmetries of images, as network2's expand_mnist:
     every image moved by 1 .. shifts pixels up, down, left and right (zero fill),
     and rotated by each angle in ``rotations`` (degrees, bilinear, zero fill).
 
-    X: (n, side*side) square images as rows; y: (n,) or (n, k).  Returns the
-    originals followed by each family of copies: n * (1 + 4 * shifts + len(rotations))
-    rows.  Vectorized over images; deterministic.
+    X: (n, side*side) square images as rows; y: (n,) or (n, k).  Returns
+    n * (1 + 4 * shifts + len(rotations)) rows, shuffled as expand_mnist
+    shuffles them (so that any leading slice mixes originals and copies):
+    ``seed`` an int for a fixed order, None to draw it from Python's random
+    (random.seed repeats it, as with expand_mnist).  ``shuffle=False`` keeps
+    the order: the originals, then each family of copies.  Vectorized over images.
     """
     X = np.asarray(X)
     y = np.asarray(y)
@@ -331,7 +398,16 @@ def expand(X, y, shifts=1, rotations=()):
         raise ValueError(f"y: expected {len(X)} labels, got {len(y)}")
     if isinstance(shifts, bool) or not isinstance(shifts, (int, np.integer)) or not 0 <= shifts < side:
         raise ValueError(f"shifts: expected an int in [0, {side}), got {shifts!r}")
-    angles = [float(a) for a in rotations]
+    try:
+        angles = [float(a) for a in rotations]
+    except (TypeError, ValueError):
+        raise TypeError(f"rotations: expected a list of angles in degrees, got {rotations!r}") from None
+    if not all(np.isfinite(angles)):
+        raise ValueError(f"rotations: angles must be finite, got {angles}")
+    if not isinstance(shuffle, (bool, np.bool_)):
+        raise TypeError(f"shuffle: expected True or False, got {shuffle!r}")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
+        raise ValueError(f"seed: expected None or an int >= 0, got {seed!r}")
     images = X.reshape(-1, side, side)
     copies = [images]
     for s in range(1, shifts + 1):
@@ -340,7 +416,11 @@ def expand(X, y, shifts=1, rotations=()):
     for angle in angles:
         copies.append(_rotate(images, angle))
     expanded = np.concatenate(copies).reshape(-1, side * side)
-    return expanded, np.concatenate([y] * len(copies))
+    labels = np.concatenate([y] * len(copies))
+    if not shuffle:
+        return expanded, labels
+    order = np.random.default_rng(random.getrandbits(64) if seed is None else seed).permutation(len(expanded))
+    return expanded[order], labels[order]
 
 
 def _shift(images, axis, step):

@@ -4,7 +4,10 @@ The file holds network2's keys -- ``sizes``, ``weights`` (nested lists),
 ``biases`` (nested lists, columns) and ``cost`` (the class name) -- so a
 sigmoid network saved here loads in network2.py, plus pynn's own keys
 ``activations``, ``dtype`` and ``format``, which network2 ignores.  A file
-without them (one network2 wrote) is a sigmoid network in float64.
+without them (one network2 wrote) is a sigmoid network in float64.  A network
+network2 cannot represent (a layer that is not sigmoid, a cost it lacks) has
+its cost name prefixed with ``pynn-only:``, so that network2's load raises
+instead of building a different network.
 """
 import json
 import os
@@ -15,6 +18,19 @@ import numpy as np
 from . import activations, costs
 
 FORMAT = "pynn-network-1"
+# network2 looks the cost up by name in its own module and builds an all-sigmoid
+# network.  A network it cannot represent is saved under a cost name it does not
+# have, so network2's load fails loudly instead of building a different network.
+PYNN_ONLY = "pynn-only:"
+NETWORK2_COSTS = ("QuadraticCost", "CrossEntropyCost")
+
+
+def _cost_key(net):
+    """The file's "cost": the class name, prefixed when network2 cannot read the file."""
+    name = net.cost.__name__
+    if name in NETWORK2_COSTS and all(a == "sigmoid" for a in net.activations):
+        return name
+    return PYNN_ONLY + name
 
 
 class FormatError(ValueError):
@@ -28,7 +44,7 @@ def save(net, filename):
             "sizes": list(net.sizes),
             "weights": [W.tolist() for W in net._weight_views()],
             "biases": [b.tolist() for b in net._bias_views()],
-            "cost": net.cost.__name__,
+            "cost": _cost_key(net),
             "activations": list(net.activations),
             "dtype": net.dtype.name,
             "format": FORMAT,
@@ -80,7 +96,9 @@ def load(filename):
             all(isinstance(s, int) and not isinstance(s, bool) and s >= 1 for s in sizes)):
         _fail(path, f"'sizes' must be a list of at least 2 positive ints, got {sizes!r}")
     cost = data["cost"]
-    if cost not in costs.BY_CLASS_NAME:
+    if isinstance(cost, str) and cost.startswith(PYNN_ONLY):
+        cost = cost[len(PYNN_ONLY):]
+    if not isinstance(cost, str) or cost not in costs.BY_CLASS_NAME:
         _fail(path, f"unknown cost {cost!r}; expected one of {', '.join(costs.BY_CLASS_NAME)}")
     n_layers = len(sizes) - 1
     names = data.get("activations", ["sigmoid"] * n_layers)

@@ -10,6 +10,7 @@ import contextlib
 import math
 import numbers
 import os
+import random
 import threading
 
 import numpy as np
@@ -27,24 +28,6 @@ OPTIMIZERS = {"sgd": 0, "momentum": 1, "nesterov": 2, "adagrad": 3, "rmsprop": 4
 # Work per call into C while training: about 4e9 flops (a tenth of a second
 # or so), so a progress bar moves and Ctrl-C is honoured between chunks.
 _CHUNK_FLOPS = 4e9
-
-
-class _LayerList(list):
-    """The list of per-layer views that ``weights`` / ``biases`` return.
-
-    Item assignment (``net.weights[0] = W``) copies into the network, as
-    assigning the whole list does.
-    """
-
-    def __init__(self, views, argument):
-        super().__init__(views)
-        self._argument = argument
-
-    def __setitem__(self, index, value):
-        if isinstance(index, slice):
-            raise TypeError(f"{self._argument}: assign layers one at a time or the whole list")
-        view = list.__getitem__(self, index)
-        view[...] = _layer_array(value, view.shape, f"{self._argument}[{index}]")
 
 
 def _layer_array(value, shape, argument):
@@ -130,6 +113,63 @@ def _check_count(value, argument, minimum=1):
     return int(value)
 
 
+def _check_pairing(cost, output, argument):
+    """ValueError for a cost and output activation that do not fit together."""
+    if cost is costs.LogLikelihoodCost and output != "softmax":
+        raise ValueError(f"{argument}: the log-likelihood cost needs a softmax output, got {output!r}")
+    if cost is costs.CrossEntropyCost and output not in activations.UNIT_INTERVAL:
+        raise ValueError(f"{argument}: the cross-entropy cost needs outputs in (0, 1) "
+                         f"(sigmoid or softmax), got {output!r}")
+
+
+class _FrozenList(list):
+    """A list that refuses in-place changes, which the network would not see."""
+
+    def __init__(self, items, argument, instead):
+        super().__init__(items)
+        self._argument, self._instead = argument, instead
+
+    def _refuse(self, *args, **kwargs):
+        raise TypeError(f"{self._argument}: this list is a copy; changing it in place would "
+                        f"not reach the network ({self._instead})")
+
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
+    append = extend = insert = pop = remove = clear = sort = reverse = _refuse
+
+
+class _ActivationList(_FrozenList):
+    """net.activations: item assignment (net.activations[0] = "relu") reaches the network."""
+
+    def __init__(self, net):
+        super().__init__(net._activations, "activations", "assign one item or the whole list")
+        self._net = net
+
+    def __setitem__(self, index, name):
+        if isinstance(index, slice):
+            self._refuse()
+        names = list(self)
+        names[index] = name
+        self._net.activations = names
+        list.__setitem__(self, index, name)
+
+
+class _LayerList(_FrozenList):
+    """The list of per-layer views that ``weights`` / ``biases`` return.
+
+    Item assignment (``net.weights[0] = W``) copies into the network, as
+    assigning the whole list does; the list itself cannot grow or shrink.
+    """
+
+    def __init__(self, views, argument):
+        super().__init__(views, argument, "assign one layer or the whole list")
+
+    def __setitem__(self, index, value):
+        if isinstance(index, slice):
+            raise TypeError(f"{self._argument}: assign layers one at a time or the whole list")
+        view = list.__getitem__(self, index)
+        view[...] = _layer_array(value, view.shape, f"{self._argument}[{index}]")
+
+
 class Network:
     """A fully connected feedforward network trained by mini-batch gradient descent.
 
@@ -155,28 +195,18 @@ class Network:
             activations.check_name(name, activations.HIDDEN, "activation")
         output = costs.natural_output(cost) if output_activation is None else output_activation
         activations.check_name(output, activations.OUTPUT, "output_activation")
-        if cost is costs.LogLikelihoodCost and output != "softmax":
-            raise ValueError(f"output_activation: the log-likelihood cost needs a softmax output, "
-                             f"got {output!r}")
-        if cost is costs.CrossEntropyCost and output not in activations.UNIT_INTERVAL:
-            raise ValueError(f"output_activation: the cross-entropy cost needs outputs in (0, 1) "
-                             f"(sigmoid or softmax), got {output!r}")
+        _check_pairing(cost, output, "output_activation")
         if init not in INITIALIZERS:
             raise ValueError(f"init: expected one of {', '.join(INITIALIZERS)}, got {init!r}")
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (numbers.Integral, np.integer))
                                  or seed < 0):
             raise ValueError(f"seed: expected None or an int >= 0, got {seed!r}")
 
-        self.sizes = sizes
-        self.num_layers = len(sizes)
-        self.cost = cost
-        self.activations = hidden + [output]
-        self.dtype = _check_dtype(dtype)
-        _check_memory(sizes, self.dtype)
-        self._arch = _core.Arch(sizes, [activations.CODES[a] for a in self.activations], cost.code)
-        self._params = np.zeros(self._arch.n_params, dtype=self.dtype)
-        self._layout = _layout(sizes)
+        self._dtype = _check_dtype(dtype)
+        self._cost = cost
+        self._activations = hidden + [output]
         self._init_guard()
+        self._build(sizes)
         self._reseed(seed)
         self._initialize(init)
 
@@ -184,33 +214,125 @@ class Network:
         self._guard = threading.Lock()
         self._owner, self._depth = None, 0
 
+    def _build(self, sizes):
+        """A zeroed parameter buffer and the core's description for sizes."""
+        _check_memory(sizes, self._dtype)
+        arch = self._new_arch(sizes, self._activations, self._cost)
+        self._sizes = sizes
+        self._arch = arch
+        self._params = np.zeros(arch.n_params, dtype=self._dtype)
+        self._layout = _layout(sizes)
+
+    @staticmethod
+    def _new_arch(sizes, names, cost):
+        return _core.Arch(sizes, [activations.CODES[a] for a in names], cost.code)
+
+    # ---- the structure: network2's attributes, each assignment carried out ------
+
+    @property
+    def sizes(self):
+        """Neurons per layer, input first.  Assigning a new list rebuilds the
+        network with zero weights, as network2 does when the assignment is
+        followed by an initializer (call one, or assign weights and biases)."""
+        return _FrozenList(self._sizes, "sizes", "assign a new list to net.sizes")
+
+    @sizes.setter
+    def sizes(self, new):
+        new = _check_sizes(new)
+        hidden = set(self._activations[:-1])
+        if len(new) != len(self._sizes) and len(hidden) > 1:
+            raise ValueError(f"sizes: the hidden layers have different activations "
+                             f"({self._activations[:-1]}), so {len(new) - 2} hidden layers cannot be "
+                             f"derived from them; build a new Network")
+        names = [hidden.pop() if hidden else "sigmoid"] * (len(new) - 2) \
+            if len(new) != len(self._sizes) else list(self._activations[:-1])
+        with self._exclusive("assigning sizes"):
+            self._activations = names + [self._activations[-1]]
+            self._build(new)
+
+    @property
+    def num_layers(self):
+        """len(sizes), the input layer included (read-only: assign sizes)."""
+        return len(self._sizes)
+
+    @property
+    def cost(self):
+        """The cost class.  Assigning one (a class, an instance or a name) changes
+        what training minimizes and what total_cost and save report."""
+        return self._cost
+
+    @cost.setter
+    def cost(self, new):
+        new = costs.resolve(new)
+        _check_pairing(new, self._activations[-1], "cost")
+        with self._exclusive("assigning cost"):
+            self._arch = self._new_arch(self._sizes, self._activations, new)
+            self._cost = new
+
+    @property
+    def activations(self):
+        """One activation name per layer after the input, output last.  Assigning
+        a list, or one item, changes the network's functions (weights kept)."""
+        return _ActivationList(self)
+
+    @activations.setter
+    def activations(self, new):
+        if isinstance(new, str) or not hasattr(new, "__len__"):
+            raise TypeError(f"activations: expected a list of {len(self._sizes) - 1} names, got {new!r}")
+        new = list(new)
+        if len(new) != len(self._sizes) - 1:
+            raise ValueError(f"activations: expected {len(self._sizes) - 1} names (hidden layers, "
+                             f"then the output), got {len(new)}")
+        for name in new[:-1]:
+            activations.check_name(name, activations.HIDDEN, "activations")
+        activations.check_name(new[-1], activations.OUTPUT, "activations")
+        _check_pairing(self._cost, new[-1], "activations")
+        with self._exclusive("assigning activations"):
+            self._arch = self._new_arch(self._sizes, new, self._cost)
+            self._activations = new
+
+    @property
+    def dtype(self):
+        """The parameters' numpy dtype (read-only: build a new Network for another)."""
+        return self._dtype
+
     # ---- random state and initialization -------------------------------------
 
     def _reseed(self, seed):
-        """One seed drives both generators: numpy's (initial weights) and the core's
-        (shuffling, dropout masks)."""
-        sequence = np.random.SeedSequence(seed)
-        init_seq, core_seq = sequence.spawn(2)
-        self._init_rng = np.random.Generator(np.random.PCG64(init_seq))
+        """An int seed drives both generators: numpy's (initial weights) and the
+        core's (shuffling, dropout masks).  None follows network2: weights from
+        numpy's global generator (np.random.seed), the core's stream from
+        Python's (random.seed), drawn again by each SGD call."""
+        self._seeded = seed is not None
+        self._init_rng = np.random if seed is None else \
+            np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed).spawn(2)[0]))
         self._rng_state = np.zeros(4, dtype=np.uint64)
-        _core.rng_seed(self._rng_state, int(core_seq.generate_state(1, np.uint64)[0]))
+        self._seed_core(seed)
+
+    def _seed_core(self, seed):
+        """Restarts the core's stream (shuffling, dropout): from seed, or from
+        Python's random module when seed is None."""
+        value = random.getrandbits(64) if seed is None else \
+            int(np.random.SeedSequence(seed).spawn(2)[1].generate_state(1, np.uint64)[0])
+        _core.rng_seed(self._rng_state, value)
 
     def _initialize(self, init):
+        # Every bias first, then every weight: network2's order of draws, so
+        # np.random.seed(k) gives network2's initial weights bit for bit.
         rng = self._init_rng
         with self._exclusive("initialize"):
-            for (offset, n_out, n_in), W, b in zip(self._layout, self._weight_views(), self._bias_views()):
-                if init == "default":      # N(0, 1/n_in), biases N(0, 1)
-                    W[...] = rng.standard_normal((n_out, n_in)) / np.sqrt(n_in)
-                    b[...] = rng.standard_normal((n_out, 1))
-                elif init == "large":      # N(0, 1), biases N(0, 1)
-                    W[...] = rng.standard_normal((n_out, n_in))
-                    b[...] = rng.standard_normal((n_out, 1))
-                elif init == "xavier":     # Glorot: N(0, 2/(n_in + n_out)), biases 0
-                    W[...] = rng.standard_normal((n_out, n_in)) * np.sqrt(2.0 / (n_in + n_out))
-                    b[...] = 0
-                else:                      # He: N(0, 2/n_in), biases 0
-                    W[...] = rng.standard_normal((n_out, n_in)) * np.sqrt(2.0 / n_in)
-                    b[...] = 0
+            for (offset, n_out, n_in), b in zip(self._layout, self._bias_views()):
+                b[...] = rng.standard_normal((n_out, 1)) if init in ("default", "large") else 0
+            for (offset, n_out, n_in), W in zip(self._layout, self._weight_views()):
+                draws = rng.standard_normal((n_out, n_in))
+                if init == "default":    # N(0, 1/n_in), divided as network2 does: the same bits
+                    W[...] = draws / np.sqrt(n_in)
+                elif init == "large":    # N(0, 1)
+                    W[...] = draws
+                elif init == "xavier":   # Glorot: N(0, 2/(n_in + n_out))
+                    W[...] = draws * np.sqrt(2.0 / (n_in + n_out))
+                else:                    # He: N(0, 2/n_in)
+                    W[...] = draws * np.sqrt(2.0 / n_in)
 
     def default_weight_initializer(self):
         """Weights N(0, 1/n_in) where n_in is the layer's fan-in; biases N(0, 1)."""
@@ -253,7 +375,9 @@ class Network:
         new = list(new)
         if len(new) != len(views):
             raise ValueError(f"{argument}: expected {len(views)} layers, got {len(new)}")
-        arrays = [_layer_array(value, view.shape, f"{argument}[{i}]")
+        # copies, all taken before any layer is written: new may hold this
+        # network's own views (net.weights = [net.weights[1], net.weights[0]])
+        arrays = [np.array(_layer_array(value, view.shape, f"{argument}[{i}]"), copy=True)
                   for i, (value, view) in enumerate(zip(new, views))]
         with self._exclusive(f"assigning {argument}"):
             for view, array in zip(views, arrays):
@@ -435,10 +559,14 @@ class Network:
         state = self.__dict__.copy()
         for transient in ("_guard", "_owner", "_depth", "_arch", "_layout"):
             del state[transient]
+        if state["_init_rng"] is np.random:  # numpy's global generator: not picklable
+            state["_init_rng"] = None
         return state
 
     def __setstate__(self, state):
         self.__dict__.update(state)
+        if self._init_rng is None:
+            self._init_rng = np.random
         self._init_guard()
-        self._arch = _core.Arch(self.sizes, [activations.CODES[a] for a in self.activations], self.cost.code)
-        self._layout = _layout(self.sizes)
+        self._arch = self._new_arch(self._sizes, self._activations, self._cost)
+        self._layout = _layout(self._sizes)

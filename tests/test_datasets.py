@@ -3,6 +3,7 @@ digits, downloads (faked), and artificial expansion."""
 import gzip
 import os
 import pickle
+import random
 import struct
 import urllib.error
 
@@ -95,12 +96,71 @@ def test_load_data_checks_consistency(tmp_path):
         datasets.load_data(tmp_path / "d")
 
 
-def _network2_pickle(path, n=(20, 5, 5)):
+def _network2_pickle(path, n=(20, 5, 5), protocol=2):
     rng = np.random.default_rng(1)
     parts = tuple((rng.random((k, 784), dtype=np.float32), rng.integers(0, 10, k)) for k in n)
     with gzip.open(path, "wb") as stream:
-        pickle.dump(parts, stream, protocol=2)
+        pickle.dump(parts, stream, protocol=protocol)
     return parts
+
+
+@pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+def test_every_pickle_protocol_is_read(tmp_path, protocol):
+    path = tmp_path / "mnist.pkl.gz"
+    parts = _network2_pickle(path, protocol=protocol)
+    for (X, y), (X0, y0) in zip(datasets.load_data(path), parts):
+        assert np.array_equal(X, X0) and np.array_equal(y, y0) and X.flags.writeable
+
+
+def test_expand_mnist_output_is_read(tmp_path):
+    # expand_mnist.py pickles ([list of 784-pixel rows, list of numpy int labels],
+    # validation, test) with Python's default protocol
+    rng = np.random.default_rng(5)
+    X = rng.random((12, 784), dtype=np.float32)
+    y = rng.integers(0, 10, 12)
+    rest = (rng.random((3, 784), dtype=np.float32), rng.integers(0, 10, 3))
+    path = tmp_path / "mnist_expanded.pkl.gz"
+    with gzip.open(path, "wb") as stream:
+        pickle.dump(([list(X), list(y)], rest, rest), stream)
+    training, validation, _ = datasets.load_data(path)
+    assert np.array_equal(training[0], X) and np.array_equal(training[1], y)
+    assert np.array_equal(validation[0], rest[0])
+    pairs, _, _ = datasets.load_data_wrapper(path)
+    assert len(pairs) == 12 and pairs[0][0].shape == (784, 1)
+    assert np.array_equal(pairs[3][1], datasets.vectorized_result(int(y[3])))
+
+
+def test_pickle_labels_outside_0_to_9_are_refused(tmp_path):
+    path = tmp_path / "mnist.pkl.gz"
+    part = (np.zeros((2, 784), np.float32), np.array([3, -1]))
+    with gzip.open(path, "wb") as stream:
+        pickle.dump((part, part, part), stream)
+    with pytest.raises(pynn.FormatError, match="0..9"):
+        datasets.load_data(path)
+
+
+def test_load_data_reads_mnist_loaders_location(tmp_path, monkeypatch):
+    # mnist_loader opens ../data/mnist.pkl.gz from the script's folder
+    (tmp_path / "data").mkdir()
+    (tmp_path / "src").mkdir()
+    parts = _network2_pickle(tmp_path / "data" / "mnist.pkl.gz")
+    monkeypatch.chdir(tmp_path / "src")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    got = datasets.load_data()
+    assert np.array_equal(got[2][0], parts[2][0])
+    assert len(datasets.load_data_wrapper()[0]) == 20
+    assert not (tmp_path / "cache").exists()  # nothing was looked up or downloaded
+
+
+def test_vectorized_result_is_mnist_loaders():
+    e = datasets.vectorized_result(3)
+    assert e.shape == (10, 1) and e[3, 0] == 1.0 and e.sum() == 1.0
+    assert pynn.vectorized_result is datasets.vectorized_result
+    assert datasets.vectorized_result(1, n=4).shape == (4, 1)
+    with pytest.raises(ValueError, match="j"):
+        datasets.vectorized_result(10)
+    with pytest.raises(TypeError, match="j"):
+        datasets.vectorized_result(2.0)
 
 
 def test_network2_pickle_is_read(tmp_path):
@@ -166,7 +226,11 @@ def test_offline_without_files_says_where_to_put_them(monkeypatch, tmp_path):
     _offline(monkeypatch, tmp_path)
     with pytest.raises(FileNotFoundError, match="cache"):
         datasets.load("mnist")
-    assert not list((tmp_path / "cache" / "pynn" / "mnist").glob("*.part"))
+    assert not (tmp_path / "cache").exists()  # no empty folders left behind
+    (tmp_path / "cache").mkdir()  # a folder that was there before stays
+    with pytest.raises(FileNotFoundError, match="cache"):
+        datasets.load_data()
+    assert list((tmp_path / "cache").iterdir()) == []
 
 
 def test_pynn_data_and_cache_are_searched(monkeypatch, tmp_path):
@@ -200,7 +264,7 @@ def test_download_is_checked_against_sha256(monkeypatch, tmp_path):
     monkeypatch.delenv("PYNN_DATA", raising=False)
     with pytest.raises(pynn.FormatError, match="SHA-256"):
         datasets.load("mnist")
-    assert list((tmp_path / "cache" / "pynn" / "mnist").iterdir()) == []  # nothing half-written kept
+    assert not (tmp_path / "cache").exists()  # nothing half-written kept, no empty folders left
 
 
 def test_bad_names():
@@ -214,7 +278,7 @@ def test_shifted_images_are_the_original_moved_by_one_pixel():
     rng = np.random.default_rng(0)
     X = rng.random((3, 25))
     y = np.array([1, 2, 3])
-    Xe, ye = datasets.expand(X, y)
+    Xe, ye = datasets.expand(X, y, shuffle=False)
     assert Xe.shape == (15, 25) and np.array_equal(ye, np.tile(y, 5))
     images = X.reshape(3, 5, 5)
     up, down, left, right = (Xe[3 * k:3 * k + 3].reshape(3, 5, 5) for k in range(1, 5))
@@ -228,7 +292,7 @@ def test_shifted_images_are_the_original_moved_by_one_pixel():
 def test_rotations_and_more_shifts():
     rng = np.random.default_rng(1)
     X = rng.random((2, 36))
-    Xe, ye = datasets.expand(X, np.array([0, 1]), shifts=2, rotations=(90, 0, -15))
+    Xe, ye = datasets.expand(X, np.array([0, 1]), shifts=2, rotations=(90, 0, -15), shuffle=False)
     assert Xe.shape == (2 * (1 + 8 + 3), 36)
     images = X.reshape(2, 6, 6)
     rot90 = Xe[18:20].reshape(2, 6, 6)
@@ -236,8 +300,37 @@ def test_rotations_and_more_shifts():
     np.testing.assert_allclose(Xe[20:22], X, atol=1e-12)  # 0 degrees: unchanged
     small = Xe[22:24]
     assert 0 < np.abs(small - X).max() and small.max() <= X.max() + 1e-12
-    again, _ = datasets.expand(X, np.array([0, 1]), shifts=2, rotations=(90, 0, -15))
+    again, _ = datasets.expand(X, np.array([0, 1]), shifts=2, rotations=(90, 0, -15), shuffle=False)
     assert np.array_equal(again, Xe)
+
+
+def test_expand_shuffles_like_expand_mnist():
+    rng = np.random.default_rng(2)
+    X = rng.random((50, 16))
+    y = np.arange(50)
+    ordered, ordered_y = datasets.expand(X, y, shuffle=False)
+    mixed, mixed_y = datasets.expand(X, y, seed=3)
+    # the same rows with their labels, in another order
+    order = np.lexsort(mixed.T)
+    assert np.array_equal(mixed[order], ordered[np.lexsort(ordered.T)])
+    assert np.array_equal(mixed_y[order], ordered_y[np.lexsort(ordered.T)])
+    # a leading slice holds originals and shifted copies alike
+    originals = {row.tobytes() for row in X}
+    head = [row.tobytes() in originals for row in mixed[:50]]
+    assert 0 < sum(head) < 50
+    # an int seed fixes the order; without one, Python's random does (random.seed)
+    assert np.array_equal(datasets.expand(X, y, seed=3)[0], mixed)
+    assert not np.array_equal(datasets.expand(X, y, seed=4)[0], mixed)
+    random.seed(11)
+    first = datasets.expand(X, y)[0]
+    random.seed(11)
+    assert np.array_equal(datasets.expand(X, y)[0], first)
+    with pytest.raises(TypeError, match="shuffle"):
+        datasets.expand(X, y, shuffle="yes")
+    with pytest.raises(ValueError, match="seed"):
+        datasets.expand(X, y, seed=-1)
+    with pytest.raises(ValueError, match="rotations"):
+        datasets.expand(X, y, rotations=[float("nan")])
 
 
 def test_expand_checks_its_arguments():
