@@ -148,7 +148,7 @@ def resolve(cost):
     if cost is None or isinstance(cost, (bool, int, float, complex, bytes, list, tuple, dict)):
         raise TypeError(f"cost: expected a cost class, an instance of one or a name "
                         f"({', '.join(BY_NAME)}), got {cost!r}")
-    shown = cls.__qualname__ if isinstance(cost, type) else f"an instance of {cls.__qualname__}"
+    shown = cls.__name__ if isinstance(cost, type) else f"an instance of {cls.__name__}"
     return _match_foreign(cost if isinstance(cost, type) else cost, shown)
 
 

@@ -355,7 +355,10 @@ class Network:
 
     @property
     def weights(self):
-        """Per layer, the (n_l, n_{l-1}) weight matrix: live views into the network."""
+        """Per layer, the (n_l, n_{l-1}) weight matrix: live views into the network,
+        updated in place by training (network2 rebinds new arrays at each step).
+        ``[W.copy() for W in net.weights]`` keeps a snapshot.  Assigning a list
+        (or one item) copies it in, all of it read first, so swaps work."""
         return _LayerList(self._weight_views(), "weights")
 
     @weights.setter
@@ -364,7 +367,7 @@ class Network:
 
     @property
     def biases(self):
-        """Per layer, the (n_l, 1) bias column: live views into the network."""
+        """Per layer, the (n_l, 1) bias column: live views, as ``weights``."""
         return _LayerList(self._bias_views(), "biases")
 
     @biases.setter
