@@ -103,6 +103,8 @@ typedef struct pynn_train_opts {
     double epsilon;      /* adagrad / rmsprop / adam denominator guard        */
     const double *dropout; /* num_layers - 2 rates (hidden layers) or NULL    */
     pynn_pool *pool;     /* threads for the small-batch kernels, or NULL     */
+    double *loss_sum;    /* or NULL; else += the cost SUM of each mini-batch's rows
+                            at the weights before its step (no regularization) */
 } pynn_train_opts;
 
 /* Generator state: xoshiro256** (Blackman & Vigna), 4 words owned by the caller. */

@@ -8,12 +8,25 @@
 
 __version__ = "0.1.0"
 
+try:
+    from . import _core  # the compiled core; everything below needs it
+except ImportError as _error:  # pragma: no cover - exercised from a source checkout
+    import os as _os
+    _here = _os.path.dirname(_os.path.abspath(__file__))
+    if _os.path.exists(_os.path.join(_here, "..", "pyproject.toml")):
+        raise ImportError(
+            f"pynn was imported from its source folder ({_here}), which has no compiled core. "
+            f"Install it (pip install .) and run Python outside the clone's root, or use the "
+            f"`pynn` command, which works from anywhere; see README.md") from None
+    raise
+
 from . import datasets
 from .activations import sigmoid, sigmoid_prime
 from .datasets import vectorized_result
 from .costs import AbsoluteCost, CrossEntropyCost, LogLikelihoodCost, QuadraticCost
 from .io import FormatError, load
-from .network import History, Network
+from .history import History
+from .network import Network
 
 
 def __getattr__(name):

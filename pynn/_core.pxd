@@ -37,6 +37,7 @@ cdef extern from "pynn.h" nogil:
         double epsilon
         const double *dropout
         pynn_pool *pool
+        double *loss_sum
 
     ctypedef struct pynn_rng:
         uint64_t s[4]

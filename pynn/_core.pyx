@@ -197,8 +197,12 @@ def state_factor(int optimizer):
 
 def train(Arch arch, real_t[::1] params, const real_t[:, ::1] X, const real_t[:, ::1] Y, perm,
           int64_t batch, int64_t first, int64_t last, dict opts, real_t[::1] state,
-          int64_t[::1] step, uint64_t[::1] rng_state, dropout=None, Pool pool=None):
+          int64_t[::1] step, uint64_t[::1] rng_state, dropout=None, Pool pool=None,
+          double[::1] loss=None):
     """Runs the mini-batches first .. last-1 of an epoch in C, without the GIL.
+
+    loss: None, or a 1-element float64 array to which the cost sum of every
+    mini-batch's rows (before its step, no regularization) is added.
 
     perm: None (rows in order) or an int64 permutation of the rows.
     step: a 1-element int64 array counting updates (adam's bias correction).
@@ -231,6 +235,11 @@ def train(Arch arch, real_t[::1] params, const real_t[:, ::1] X, const real_t[:,
     o.epsilon = opts.get("epsilon", 1e-8)
     o.dropout = NULL
     o.pool = pool.pool if pool is not None else NULL
+    o.loss_sum = NULL
+    if loss is not None:
+        if loss.shape[0] != 1:
+            raise ValueError("loss: need a 1-element float64 array")
+        o.loss_sum = &loss[0]
     cdef double[::1] rates
     if dropout is not None:
         rates = np.ascontiguousarray(dropout, dtype=np.float64)

@@ -7,12 +7,15 @@ call into C, the progress bar, Ctrl-C); never per mini-batch.
 import math
 import numbers
 import os
+import sys
+import time
 import warnings
 
 import numpy as np
 
 from . import _core, _data
-from .network import (History, OPTIMIZERS, _CHUNK_FLOPS, _check_count, _check_rate)
+from .history import History
+from .network import OPTIMIZERS, _CHUNK_FLOPS, _check_count, _check_rate
 
 _DEFAULTS = {
     "optimizer": "sgd", "momentum": 0.9, "rho": 0.9, "beta1": 0.9, "beta2": 0.999,
@@ -91,12 +94,31 @@ def _is_classification(T):
     return T.shape[1] > 1 and bool(np.all((T == 0) | (T == 1))) and bool(np.all(T.sum(axis=1) == 1))
 
 
-def _progress_bar(enabled, total):
+def _progress_bar(enabled, epoch, epochs, total):
+    """A bar over one epoch's mini-batches, on stderr; it gives way to the
+    epoch's line when the epoch ends."""
     if not enabled:
         return None
     from tqdm.auto import tqdm  # a dependency of pynn
 
-    return tqdm(total=total, unit="batch", leave=True)
+    return tqdm(total=total, unit="batch", leave=False, ncols=80, disable=None,  # None: off when not a terminal
+                desc=f"epoch {epoch}/{epochs}")
+
+
+def epoch_line(metrics, epochs, n_train, n_eval):
+    """One line (at most 80 columns) of an epoch's metrics, accuracies as fractions."""
+    width = len(str(epochs))
+    parts = [f"epoch {metrics['epoch']:>{width}}/{epochs}"]
+    train = [f"loss {metrics['training_loss']:.4g}"]
+    if "training_cost" in metrics:
+        train = [f"cost {metrics['training_cost']:.4g}"]
+    if "training_accuracy" in metrics:
+        train.append(f"acc {metrics['training_accuracy'] / n_train:.4f}")
+    parts.append("train " + " ".join(train))
+    if "evaluation_cost" in metrics:
+        parts.append(f"valid cost {metrics['evaluation_cost']:.4g} "
+                     f"acc {metrics['evaluation_accuracy'] / n_eval:.4f}")
+    return "  ".join(parts)
 
 
 def run(net, *args):
@@ -138,43 +160,54 @@ def _run(net, training_data, epochs, mini_batch_size, eta, lmbda, evaluation_dat
     perm = np.arange(n, dtype=np.int64) if o["shuffle"] else None
     n_batches = -(-n // batch)
     chunk = max(1, int(_CHUNK_FLOPS // (6.0 * min(batch, n) * net._params.size)))
+    monitored = {"evaluation_cost": monitor_evaluation_cost, "evaluation_accuracy": monitor_evaluation_accuracy,
+                 "training_cost": monitor_training_cost, "training_accuracy": monitor_training_accuracy}
 
-    history = History([], [], [], [])
+    history = History(n_training=n, n_evaluation=len(Xe) if has_eval else None)
     watch_cost = has_eval and not _is_classification(Te)
     best_score, best_params, since_best = -math.inf, None, 0
     schedule_since, eta_floor = 0, eta / 128
-    bar = pool = None
+    loss = np.zeros(1, dtype=np.float64)
+    warned = False
+    pool = None
     try:
-        bar = _progress_bar(o["progress"], epochs * n_batches)
         # one pool of helper threads for the whole call (the small-batch kernels
         # split their products; larger batches are left to BLAS's own threads)
         if batch <= _core.SMALL_BATCH:
             pool = _core.Pool(threads)
-        for epoch in range(epochs):
+        for epoch in range(1, epochs + 1):
+            started = time.perf_counter()
             if perm is not None:
                 _core.shuffle(net._rng_state, perm)
-            for first in range(0, n_batches, chunk):
-                last = min(first + chunk, n_batches)
-                net._train_chunk(X, Y, perm, batch, first, last, opts, state, step, o["dropout"], pool,
-                                 unchecked="training_data")
+            loss[0] = 0.0
+            bar = _progress_bar(o["progress"], epoch, epochs, n_batches)
+            try:
+                for first in range(0, n_batches, chunk):
+                    last = min(first + chunk, n_batches)
+                    net._train_chunk(X, Y, perm, batch, first, last, opts, state, step, o["dropout"],
+                                     pool, unchecked="training_data", loss=loss)
+                    if bar is not None:
+                        bar.update(last - first)
+            finally:
                 if bar is not None:
-                    bar.update(last - first)
+                    bar.close()
 
             # measure first, then record: an interrupt cannot leave the four
             # lists of History at different lengths
-            metrics = {"epoch": epoch, "eta": opts["eta"]}
+            metrics = {"epoch": epoch, "eta": opts["eta"],
+                       "training_loss": loss[0] / n + net._l2_term(lmbda, n)}
             if monitor_training_cost or monitor_training_accuracy:
                 metrics["training_cost"], metrics["training_accuracy"] = net._measure(X, Y, lmbda)
             if has_eval and (monitor_evaluation_cost or monitor_evaluation_accuracy
                              or o["early_stopping"] or o["lr_schedule"]):
                 metrics["evaluation_cost"], metrics["evaluation_accuracy"] = net._measure(Xe, Te, lmbda)
-            for wanted, key, values in (
-                    (monitor_training_cost, "training_cost", history.training_cost),
-                    (monitor_training_accuracy, "training_accuracy", history.training_accuracy),
-                    (monitor_evaluation_cost, "evaluation_cost", history.evaluation_cost),
-                    (monitor_evaluation_accuracy, "evaluation_accuracy", history.evaluation_accuracy)):
-                if wanted:
-                    values.append(metrics[key])
+            metrics["seconds"] = time.perf_counter() - started
+            history._record(metrics, monitored)
+            if not warned and not all(math.isfinite(metrics[k]) for k in _COSTS if k in metrics):
+                warned = True
+                bad = next(k for k in _COSTS if k in metrics and not math.isfinite(metrics[k]))
+                warnings.warn(f"training diverged: the {bad.replace('_', ' ')} is {metrics[bad]} after "
+                              f"epoch {epoch} (try a smaller eta)", RuntimeWarning, stacklevel=3)
             if "evaluation_cost" in metrics:
                 score = -metrics["evaluation_cost"] if watch_cost else metrics["evaluation_accuracy"]
                 if score > best_score:
@@ -185,41 +218,53 @@ def _run(net, training_data, epochs, mini_batch_size, eta, lmbda, evaluation_dat
                     since_best += 1
                     schedule_since += 1
             if o["verbose"]:
-                print(_epoch_line(metrics, len(X), len(Xe) if has_eval else 0))
-            if bar is not None:
-                bar.set_postfix({k: v for k, v in metrics.items() if k not in ("epoch", "eta")})
+                print(_network2_lines(metrics, n, len(Xe) if has_eval else 0))
+            if o["progress"]:
+                _write_line(epoch_line(metrics, epochs, n, len(Xe) if has_eval else 0))
             if o["callback"] is not None and o["callback"](epoch, dict(metrics)) is False:
+                history.stop_reason = "callback"
                 break
             if o["early_stopping"] and since_best >= o["early_stopping"]:
+                history.stop_reason = "early_stopping"
                 break
             if o["lr_schedule"] == "halve_on_plateau" and schedule_since >= o["patience"]:
                 opts["eta"] /= 2
                 schedule_since = 0
                 if opts["eta"] < eta_floor:
+                    history.stop_reason = "lr_schedule"
                     break
     except KeyboardInterrupt:
         # The chunk in flight finished in C: the network is consistent.  Stop
         # like a finished run, keeping the history so far.
+        history.stop_reason = "interrupted"
         warnings.warn("training interrupted (KeyboardInterrupt); returning the history so far",
                       RuntimeWarning, stacklevel=3)
     finally:
         if pool is not None:
             pool.close()
-        if bar is not None:
-            bar.close()
     if best_params is not None:
         with net._exclusive("restoring the best weights"):
             net._params[...] = best_params
     return history
 
 
-def _epoch_line(metrics, n_train, n_eval):
-    parts = [f"Epoch {metrics['epoch']} training complete"]
+_COSTS = ("training_loss", "training_cost", "evaluation_cost")
+
+
+def _write_line(line):
+    from tqdm.auto import tqdm
+
+    tqdm.write(line, file=sys.stderr)
+
+
+def _network2_lines(metrics, n_train, n_eval):
+    """network2's per-epoch printout (verbose=True), numbered as everywhere else."""
+    lines = [f"Epoch {metrics['epoch']} training complete"]
     if "training_cost" in metrics:
-        parts.append(f"cost on training data: {metrics['training_cost']:.6g}")
+        lines.append(f"Cost on training data: {metrics['training_cost']}")
     if "training_accuracy" in metrics:
-        parts.append(f"accuracy on training data: {metrics['training_accuracy']} / {n_train}")
+        lines.append(f"Accuracy on training data: {metrics['training_accuracy']} / {n_train}")
     if "evaluation_cost" in metrics:
-        parts.append(f"cost on evaluation data: {metrics['evaluation_cost']:.6g}")
-        parts.append(f"accuracy on evaluation data: {metrics['evaluation_accuracy']} / {n_eval}")
-    return "; ".join(parts)
+        lines.append(f"Cost on evaluation data: {metrics['evaluation_cost']}")
+        lines.append(f"Accuracy on evaluation data: {metrics['evaluation_accuracy']} / {n_eval}")
+    return "\n".join(lines) + "\n"

@@ -5,7 +5,6 @@ csrc/pynn.h describes; ``weights`` and ``biases`` are views into it.  Every
 method converts its data once and makes one call into C (training: one call
 per chunk of mini-batches), so no Python runs per sample or per mini-batch.
 """
-import collections
 import contextlib
 import math
 import numbers
@@ -17,9 +16,8 @@ import numpy as np
 
 from . import _core, _data, activations, costs
 from .costs import CrossEntropyCost
+from .history import History  # noqa: F401  (pynn.network.History, as before)
 
-History = collections.namedtuple(
-    "History", "evaluation_cost evaluation_accuracy training_cost training_accuracy")
 
 INITIALIZERS = ("default", "large", "xavier", "he")
 DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
@@ -480,9 +478,13 @@ class Network:
     def _measure(self, X, T, lmbda):
         """(mean cost + 0.5 (lmbda/n) sum ||w||^2, number correct) over n rows."""
         cost_sum, correct = self._evaluate(X, T)
-        n = len(X)
-        squares = sum(float(np.dot(W.ravel(), W.ravel())) for W in self._weight_views())
-        return cost_sum / n + 0.5 * (lmbda / n) * squares, correct
+        return cost_sum / len(X) + self._l2_term(lmbda, len(X)), correct
+
+    def _l2_term(self, lmbda, n):
+        """network2's regularization term of the cost: 0.5 (lmbda/n) sum ||w||^2."""
+        if lmbda == 0:
+            return 0.0
+        return 0.5 * (lmbda / n) * sum(float(np.dot(W.ravel(), W.ravel())) for W in self._weight_views())
 
     # ---- gradients ----------------------------------------------------------------
 
@@ -510,7 +512,7 @@ class Network:
         self._train_chunk(X, Y, None, len(X), 0, 1, opts, self._params[:0], np.zeros(1, np.int64), None)
 
     def _train_chunk(self, X, Y, perm, batch, first, last, opts, state, step, dropout, pool=None,
-                     unchecked=None):
+                     unchecked=None, loss=None):
         """Mini-batches first .. last-1 in C; on divergence the parameters are put back.
 
         unchecked: the argument name of X and Y when they were not checked for
@@ -522,7 +524,7 @@ class Network:
             backup = self._params.copy()
             try:
                 _core.train(self._arch, self._params, X, Y, perm, batch, first, last, opts,
-                            state, step, self._rng_state, dropout, pool)
+                            state, step, self._rng_state, dropout, pool, loss)
             except FloatingPointError:
                 self._params[...] = backup
                 if unchecked is not None:

@@ -1,11 +1,11 @@
-"""Plots of training curves (matplotlib: ``pip install "pynn[plot]"``)."""
+"""Plots of training curves (matplotlib: ``pip install "pynn-mlp[plot]"``)."""
 
 
 def _pyplot():
     try:
         import matplotlib
     except ImportError:
-        raise ImportError("pynn.plot needs matplotlib: pip install 'pynn[plot]'") from None
+        raise ImportError("pynn.plot needs matplotlib: pip install 'pynn-mlp[plot]'") from None
     import os
     if not os.environ.get("DISPLAY") and not os.environ.get("MPLBACKEND"):
         matplotlib.use("Agg")  # no screen: draw to files

@@ -1,4 +1,4 @@
-"""scikit-learn estimators around pynn.Network (``pip install "pynn[sklearn]"``).
+"""scikit-learn estimators around pynn.Network (``pip install "pynn-mlp[sklearn]"``).
 
     from pynn.sklearn import PynnClassifier
     clf = PynnClassifier(hidden_layer_sizes=(100,), epochs=50, random_state=0).fit(X, y)
@@ -20,7 +20,7 @@ try:
     from sklearn.utils.multiclass import check_classification_targets
     from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 except ImportError as error:  # pragma: no cover - exercised only without scikit-learn
-    raise ImportError("pynn.sklearn needs scikit-learn >= 1.6: pip install 'pynn[sklearn]'") from error
+    raise ImportError("pynn.sklearn needs scikit-learn >= 1.6: pip install 'pynn-mlp[sklearn]'") from error
 
 from .network import Network
 

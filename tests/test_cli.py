@@ -85,7 +85,7 @@ def test_plot_history_function(tmp_path):
 
 def test_plot_without_matplotlib_says_how_to_get_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
-    with pytest.raises(ImportError, match=r"pynn\[plot\]"):
+    with pytest.raises(ImportError, match=r"pynn-mlp\[plot\]"):
         pynn.plot.history(pynn.History([1.0], [], [], []))
 
 

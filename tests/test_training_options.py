@@ -167,16 +167,63 @@ def test_callback_returning_false_stops():
     seen = []
     history = pynn.Network([4, 3, 2], seed=0).SGD(
         (X, y), 10, 5, 0.1, monitor_training_cost=True,
-        callback=lambda epoch, metrics: seen.append((epoch, dict(metrics))) or epoch < 2)
-    assert [e for e, _ in seen] == [0, 1, 2]
-    assert len(history.training_cost) == 3
+        callback=lambda epoch, metrics: seen.append((epoch, dict(metrics))) or epoch < 3)
+    assert [e for e, _ in seen] == [1, 2, 3]  # epochs are numbered from 1, as printed
+    assert len(history.training_cost) == 3 and history.stop_reason == "callback"
     assert seen[0][1]["training_cost"] == history.training_cost[0]
+    assert [m for _, m in seen] == history.epochs  # History keeps what the callback saw
 
 
-def test_progress_bar_and_verbose_lines(capsys):
+def test_progress_lines_and_verbose_lines(capsys):
     X, y = make_data(50, 4, 2, "cross_entropy", labels=True)
-    pynn.Network([4, 3, 2], seed=0).SGD((X, y), 2, 5, 0.1, progress=True, verbose=True,
-                                        evaluation_data=(X, y), monitor_evaluation_accuracy=True)
+    history = pynn.Network([4, 3, 2], seed=0).SGD(
+        (X, y), 2, 5, 0.1, progress=True, verbose=True, evaluation_data=(X, y),
+        monitor_evaluation_accuracy=True, monitor_training_cost=True, monitor_training_accuracy=True)
     out, err = capsys.readouterr()
-    assert "Epoch 0 training complete" in out and "Epoch 1" in out
-    assert "20/20" in err  # 2 epochs x 10 mini-batches, all counted
+    assert "Epoch 1 training complete" in out and "Epoch 2" in out and "Epoch 0" not in out
+    lines = [line for line in err.splitlines() if line.startswith("epoch ")]
+    assert len(lines) == 2 and all(len(line) <= 80 for line in lines), lines
+    accuracy = history.evaluation_accuracy[1] / 50
+    assert lines[1].startswith("epoch 2/2  train cost ") and f"acc {accuracy:.4f}" in lines[1]
+
+
+def test_history_keeps_every_metric_whatever_the_flags():
+    X, y = make_data(50, 4, 2, "cross_entropy", labels=True)
+    net = pynn.Network([4, 3, 2], seed=0)
+    history = net.SGD((X, y), 3, 5, 0.1, lmbda=0.5, evaluation_data=(X, y), early_stopping=10,
+                      restore_best=False)
+    assert history == ([], [], [], [])  # network2's lists follow the flags
+    assert [m["epoch"] for m in history.epochs] == [1, 2, 3] and history.stop_reason is None
+    assert len(history.metric("evaluation_accuracy")) == 3
+    assert set(history.metrics) >= {"epoch", "eta", "seconds", "training_loss", "evaluation_cost"}
+    assert history.metrics["evaluation_cost"][-1] == net.total_cost((X, y), 0.5, convert=True)
+    assert history.n_training == history.n_evaluation == 50
+
+
+def test_training_loss_is_the_mean_cost_of_the_mini_batches_during_the_epoch():
+    # the core adds each mini-batch's cost at the weights before its step:
+    # replayed here with update_mini_batch, one mini-batch at a time, in order
+    X, Y = make_data(12, 3, 2, "quadratic", seed=4)
+    for optimizer in ("sgd", "adam"):
+        net = pynn.Network([3, 4, 2], "quadratic", seed=1)
+        replay = pynn.Network([3, 4, 2], "quadratic", seed=1)
+        history = net.SGD((X, Y), 1, 4, 0.5, lmbda=0.3, shuffle=False, optimizer=optimizer)
+        total = 0.0
+        for start in range(0, 12, 4):
+            part = (X[start:start + 4], Y[start:start + 4])
+            total += replay.total_cost(part, 0.0) * 4
+            if optimizer == "sgd":
+                replay.update_mini_batch(list(zip(*[a.reshape(4, -1, 1) for a in part])), 0.5, 0.3, 12)
+        if optimizer == "sgd":
+            l2 = 0.5 * 0.3 / 12 * sum(float(np.sum(W ** 2)) for W in net.weights)
+            assert history.epochs[0]["training_loss"] == pytest.approx(total / 12 + l2, rel=1e-12)
+        else:  # the first mini-batch's cost is at the initial weights whatever the rule
+            assert history.epochs[0]["training_loss"] > 0
+
+
+def test_a_diverging_cost_warns():
+    X, y = make_data(40, 4, 2, "cross_entropy", labels=True)
+    net = pynn.Network([4, 8, 2], activation="relu", seed=0)
+    with pytest.warns(RuntimeWarning, match="training diverged: the training loss is inf"):
+        history = net.SGD((X, y * 1), 3, 4, 1e4)
+    assert not np.isfinite(history.epochs[-1]["training_loss"])
