@@ -254,7 +254,8 @@ _COSTS = ("training_loss", "training_cost", "evaluation_cost")
 def _write_line(line):
     from tqdm.auto import tqdm
 
-    tqdm.write(line, file=sys.stderr)
+    tqdm.write(line, file=sys.stdout)  # above the bar (stderr) on a terminal
+    sys.stdout.flush()
 
 
 def _network2_lines(metrics, n_train, n_eval):

@@ -46,10 +46,11 @@ def test_training_options_reach_the_network(tmp_path):
     ["train", "--epochs", "0"], ["train", "--epochs", "many"], ["train", "--batch", "-1"],
     ["train", "--sizes", "64"], ["train", "--sizes", "a,b"], ["train", "--data", "nowhere"],
     ["train", "--optimizer", "lbfgs"], ["train", "--sizes", "10,5,10"], ["train", "--dropout", "1.5"],
-    ["train", "--eta", "-1"], ["train", "--cost", "log_likelihood", "--activation", "relu", "--sizes", "64,10,10",
-                               "--eta", "1e300"],
-    ["evaluate", "missing.json"], ["evaluate"], ["frobnicate"], [], ["train", "--bogus"],
+    ["train", "--eta", "-1"],
+    ["evaluate", "missing.json"], ["evaluate"], ["frobnicate"], ["train", "--bogus"],
     ["evaluate", "bad.json"], ["train", "--save", "/nonexistent/dir/m.json", "--epochs", "1"],
+    ["train", "--sizes", "64,30,12"], ["train", "--sizes", "64,,10"], ["train", "--sizes", "60,30,10"],
+    ["train", "--save", "."], ["train", "--plot", "curves.xyz"], ["train", "--plot", "/nonexistent/c.png"],
 ])
 def test_every_error_is_one_line_with_status_2(tmp_path, args):
     (tmp_path / "bad.json").write_text("{not json")
@@ -60,13 +61,70 @@ def test_every_error_is_one_line_with_status_2(tmp_path, args):
     assert "Traceback" not in done.stderr
 
 
-def test_help_documents_every_option(tmp_path):
+def test_help_documents_every_option_and_its_default(tmp_path):
     done = run("train", "--help", cwd=tmp_path)
     assert done.returncode == 0
     for option in ("--data", "--sizes", "--epochs", "--batch", "--eta", "--lmbda", "--optimizer",
                    "--dropout", "--seed", "--dtype", "--save", "--plot"):
         assert option in done.stdout
+    text = " ".join(done.stdout.split())
+    for default in ("(default sgd)", "(default cross_entropy)", "(default sigmoid)", "(default float64)",
+                    "(default 30)", "(default 10)", "(default 0.5)"):
+        assert default in text, default
 
+
+def test_pynn_alone_prints_help_and_version_works(tmp_path):
+    done = run(cwd=tmp_path)
+    assert done.returncode == 0 and "usage: pynn" in done.stdout and "train" in done.stdout
+    version = run("--version", cwd=tmp_path)
+    assert version.returncode == 0 and version.stdout.strip() == f"pynn {pynn.__version__}"
+
+
+def test_output_paths_are_checked_before_training(tmp_path):
+    done = run("train", "--save", "missing/m.json", cwd=tmp_path)
+    assert done.returncode == 2 and "--save" in done.stderr and "missing" in done.stderr
+    assert "epoch" not in done.stdout  # nothing was trained
+
+
+@pytest.mark.parametrize("args", [
+    ["--eta", "1000", "--activation", "relu"],  # finite weights, infinite cost
+    ["--cost", "log_likelihood", "--activation", "relu", "--sizes", "64,10,10", "--eta", "1e300"],  # NaN weights
+])
+def test_a_diverging_run_is_an_error(tmp_path, args):
+    done = run("train", *args, "--epochs", "3", "--save", "m.json", cwd=tmp_path)
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert done.stderr.startswith("pynn: error: training diverged") and "eta" in done.stderr
+    assert not (tmp_path / "m.json").exists()
+
+
+def test_progress_lines_fit_80_columns_and_show_fractions(tmp_path):
+    done = run("train", "--epochs", "3", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stdout.splitlines() if line.startswith("epoch ")]
+    assert [line.split()[1] for line in lines] == ["1/3", "2/3", "3/3"]
+    assert all(len(line) <= 80 for line in lines), lines
+    accuracy = float(lines[-1].split("valid cost")[1].split("acc")[1])
+    assert 0.5 < accuracy <= 1.0  # a fraction, not a count
+
+
+def test_ctrl_c_exits_130_and_keeps_no_model(tmp_path):
+    import signal
+    import time
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"))
+    process = subprocess.Popen([sys.executable, "-m", "pynn", "train", "--epochs", "100000", "--save", "m.json"],
+                               cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        first = process.stdout.readline()  # training is under way
+        assert first.startswith("epoch "), first
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=max(1, deadline - time.monotonic()))
+    finally:
+        process.kill()
+    assert process.returncode == 130, err
+    assert "interrupted after" in err and "not saved" in err and "Traceback" not in err
+    assert "test accuracy" not in out and not (tmp_path / "m.json").exists()
 
 def test_bench_short_form(tmp_path):
     done = run("bench", "--rows", "2000", "--repeats", "1", "--hidden", "30", cwd=tmp_path)
@@ -79,8 +137,26 @@ def test_plot_history_function(tmp_path):
     history = pynn.History([1.0, 0.5], [5, 7], [0.9, 0.4], [6, 8])
     figure = pynn.plot.history(history, tmp_path / "h.png", n_training=10, n_evaluation=10)
     assert (tmp_path / "h.png").stat().st_size > 1000 and len(figure.axes) == 2
-    with pytest.raises(ValueError, match="nothing was monitored"):
+    cost, accuracy = figure.axes
+    assert cost.get_ylabel() and accuracy.get_ylabel() == "fraction correct"
+    assert list(cost.lines[0].get_xdata()) == [1, 2]  # epochs from 1, as printed
+    with pytest.raises(ValueError, match="no epoch was recorded"):
         pynn.plot.history(pynn.History([], [], [], []))
+    with pytest.raises(ValueError, match="path: cannot draw"):
+        pynn.plot.check_format(tmp_path / "h.nope")
+
+
+def test_plot_draws_what_training_measured_without_monitor_flags(tmp_path):
+    pytest.importorskip("matplotlib")
+    data = pynn.datasets.load("digits")
+    net = pynn.Network([64, 10, 10], seed=0)
+    history = net.SGD(data.train, 3, 10, 0.5, evaluation_data=data.validation, early_stopping=5)
+    assert history == ([], [], [], [])
+    figure = pynn.plot.history(history, tmp_path / "h.png")
+    cost, accuracy = figure.axes
+    assert [line.get_label() for line in cost.lines] == ["training (during the epoch)", "evaluation"]
+    values = accuracy.lines[0].get_ydata()
+    assert len(values) == 3 and 0 < max(values) <= 1  # fractions: History knows the set sizes
 
 
 def test_plot_without_matplotlib_says_how_to_get_it(monkeypatch):

@@ -181,7 +181,7 @@ def test_progress_lines_and_verbose_lines(capsys):
         monitor_evaluation_accuracy=True, monitor_training_cost=True, monitor_training_accuracy=True)
     out, err = capsys.readouterr()
     assert "Epoch 1 training complete" in out and "Epoch 2" in out and "Epoch 0" not in out
-    lines = [line for line in err.splitlines() if line.startswith("epoch ")]
+    lines = [line for line in out.splitlines() if line.startswith("epoch ")]
     assert len(lines) == 2 and all(len(line) <= 80 for line in lines), lines
     accuracy = history.evaluation_accuracy[1] / 50
     assert lines[1].startswith("epoch 2/2  train cost ") and f"acc {accuracy:.4f}" in lines[1]
