@@ -97,11 +97,23 @@ def _stack_columns(columns, width, argument, each, all_of):
     return rows
 
 
+def _fast_form(data):
+    """(X, Y) as arrays when data is the fast form -- a tuple or list of two
+    array-likes (numpy arrays, pandas DataFrame / Series, ...) with a 2-D X --
+    else None (network2's list of (x, y) pairs, or not data at all)."""
+    if not (isinstance(data, (tuple, list)) and len(data) == 2):
+        return None
+    if not all(hasattr(part, "__array__") and not isinstance(part, (tuple, list)) for part in data):
+        return None
+    X, Y = (part if isinstance(part, np.ndarray) else np.asarray(part) for part in data)
+    return (X, Y) if X.ndim == 2 else None
+
+
 def split(data, n_in, n_out, argument):
     """(X, T) of either data form; T is float targets (n, n_out) or int64 labels (n,)."""
-    if isinstance(data, tuple) and len(data) == 2 and all(
-            isinstance(part, np.ndarray) for part in data) and data[0].ndim == 2:
-        X, Y = data
+    fast = _fast_form(data)
+    if fast is not None:
+        X, Y = fast
         if Y.ndim == 1:
             T = _as_labels(Y, n_out, argument) if not np.issubdtype(Y.dtype, np.floating) \
                 else (Y.reshape(-1, 1) if n_out == 1 else None)

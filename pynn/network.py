@@ -446,7 +446,7 @@ class Network:
     def _check_convert(data, T, convert, labels_when):
         """network2's convert flags say which form y has; pynn reads the form
         from the data itself and only rejects a flag that contradicts it."""
-        if isinstance(data, tuple) and len(data) == 2 and isinstance(data[0], np.ndarray):
+        if _data._fast_form(data) is not None:  # arrays: the form is plain to see
             return
         if not isinstance(convert, (bool, np.bool_)):
             raise TypeError(f"convert: expected True or False, got {convert!r}")

@@ -11,11 +11,13 @@ pynn's (and network2's) names: ``eta`` is the learning rate, ``lmbda`` the L2
 strength, ``epochs`` the number of passes over the data.
 """
 import numbers
+import warnings
 
 import numpy as np
 
 try:
     from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+    from sklearn.exceptions import ConvergenceWarning
     from sklearn.utils import check_random_state
     from sklearn.utils.multiclass import check_classification_targets
     from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
@@ -31,7 +33,7 @@ class _PynnEstimator(BaseEstimator):
     def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, epochs=200, batch_size="auto",
                  eta=0.001, optimizer="adam", lmbda=0.0, l1=0.0, dropout=0.0, momentum=0.9,
                  init="auto", early_stopping=False, validation_fraction=0.1, n_iter_no_change=10,
-                 shuffle=True, random_state=None, dtype="float64", verbose=False):
+                 tol=1e-4, shuffle=True, random_state=None, dtype=None, verbose=False):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.epochs = epochs
@@ -46,6 +48,7 @@ class _PynnEstimator(BaseEstimator):
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
         self.shuffle = shuffle
         self.random_state = random_state
         self.dtype = dtype
@@ -58,16 +61,21 @@ class _PynnEstimator(BaseEstimator):
         hidden = [hidden] if isinstance(hidden, numbers.Integral) else list(hidden)
         return [n_features, *hidden, n_outputs]
 
-    def _build(self, n_features, n_outputs, rng):
+    def _build(self, X, n_outputs, rng):
         init = self.init
         if init == "auto":
             init = "he" if self.activation == "relu" else "xavier"
-        self.network_ = Network(self._sizes(n_features, n_outputs), self._cost,
+        # dtype None: the data's (float32 stays float32, as in scikit-learn's MLP)
+        dtype = self.dtype if self.dtype is not None else (
+            np.float32 if X.dtype == np.float32 else np.float64)
+        self.network_ = Network(self._sizes(X.shape[1], n_outputs), self._cost,
                                 activation=self.activation, output_activation=self._output_activation,
-                                init=init, dtype=self.dtype, seed=int(rng.randint(2**31 - 1)))
+                                init=init, dtype=dtype, seed=int(rng.randint(2**31 - 1)))
         self.loss_curve_ = []
         self.validation_scores_ = [] if self.early_stopping else None
         self.best_validation_score_ = None
+        self.best_loss_ = np.inf
+        self._no_improvement_count = 0
         self.n_iter_ = 0
         self.t_ = 0
 
@@ -79,11 +87,17 @@ class _PynnEstimator(BaseEstimator):
             raise ValueError(f"batch_size: expected 'auto' or an int >= 1, got {self.batch_size!r}")
         return min(int(self.batch_size), n)
 
-    def _train(self, X, T, epochs, rng):
-        """Runs SGD for `epochs` on (X, T), with early stopping on a held-out
-        fraction when asked; appends to loss_curve_ and validation_scores_."""
+    def _train(self, X, T, epochs, rng, incremental=False):
+        """Runs SGD for up to `epochs` on (X, T) and appends to loss_curve_ (the
+        core's mean cost of the mini-batches of each epoch, plus the L2 term).
+        Stops as scikit-learn's MLP does: when the loss (or, with
+        early_stopping, the score on a held-out validation_fraction) has not
+        improved by tol for more than n_iter_no_change epochs; with
+        early_stopping the best weights are put back.  A fit whose epochs run
+        out first warns (ConvergenceWarning)."""
+        self._check_stopping()
         evaluation = None
-        if self.early_stopping:
+        if self.early_stopping and not incremental:
             if not 0 < self.validation_fraction < 1:
                 raise ValueError(f"validation_fraction: expected a number in (0, 1), "
                                  f"got {self.validation_fraction!r}")
@@ -94,23 +108,48 @@ class _PynnEstimator(BaseEstimator):
             valid, train = order[:n_valid], order[n_valid:]
             evaluation = (X[valid], T[valid])
             X, T = X[train], T[train]
+        net = self.network_
+        best = {}
 
-        def record(epoch, metrics):
-            self.loss_curve_.append(metrics["training_cost"])
+        def after_epoch(epoch, metrics):
+            self.loss_curve_.append(metrics["training_loss"])
             if evaluation is not None:
-                self.validation_scores_.append(self._validation_score(*evaluation))
+                score = self._validation_score(*evaluation)
+                self.validation_scores_.append(score)
+                improved = self.best_validation_score_ is None or score >= self.best_validation_score_ + self.tol
+                if self.best_validation_score_ is None or score > self.best_validation_score_:
+                    self.best_validation_score_ = score
+                    best["params"] = ([W.copy() for W in net.weights], [b.copy() for b in net.biases])
+            else:
+                loss = self.loss_curve_[-1]
+                improved = loss <= self.best_loss_ - self.tol
+                self.best_loss_ = min(self.best_loss_, loss)
+            self._no_improvement_count = 0 if improved else self._no_improvement_count + 1
+            if incremental:
+                return True
+            return self._no_improvement_count <= self.n_iter_no_change
 
-        self.network_.SGD(
-            (X, T), epochs, self._batch(len(X)), self.eta, lmbda=self.lmbda,
-            evaluation_data=evaluation, monitor_training_cost=True, optimizer=self.optimizer,
+        history = net.SGD(
+            (X, T), epochs, self._batch(len(X)), self.eta, lmbda=self.lmbda, optimizer=self.optimizer,
             l1=self.l1, dropout=self.dropout, momentum=self.momentum, shuffle=self.shuffle,
-            early_stopping=self.n_iter_no_change if evaluation is not None else None,
-            seed=int(rng.randint(2**31 - 1)), callback=record, verbose=bool(self.verbose))
-        self.n_iter_ = len(self.loss_curve_)
-        self.t_ = self.n_iter_ * len(X)
-        if self.validation_scores_:
-            self.best_validation_score_ = max(self.validation_scores_)
+            seed=int(rng.randint(2**31 - 1)), callback=after_epoch, verbose=bool(self.verbose))
+        if "params" in best:
+            net.weights, net.biases = best["params"]
+        self.n_iter_ += len(history.epochs)
+        self.t_ += len(history.epochs) * len(X)
+        if not incremental and history.stop_reason is None:
+            warnings.warn(f"{type(self).__name__}: the {epochs} epochs ran out before training "
+                          f"converged (no improvement of tol={self.tol} for n_iter_no_change="
+                          f"{self.n_iter_no_change} epochs); raise epochs or tol",
+                          ConvergenceWarning, stacklevel=3)
         return self
+
+    def _check_stopping(self):
+        if isinstance(self.tol, bool) or not isinstance(self.tol, numbers.Real) or not self.tol >= 0:
+            raise ValueError(f"tol: expected a number >= 0, got {self.tol!r}")
+        if isinstance(self.n_iter_no_change, bool) or not isinstance(self.n_iter_no_change, numbers.Integral) \
+                or self.n_iter_no_change < 1:
+            raise ValueError(f"n_iter_no_change: expected an int >= 1, got {self.n_iter_no_change!r}")
 
     def _check_epochs(self):
         if isinstance(self.epochs, bool) or not isinstance(self.epochs, numbers.Integral) or self.epochs < 1:
@@ -126,16 +165,21 @@ class PynnClassifier(ClassifierMixin, _PynnEstimator):
     """A multi-layer perceptron classifier: softmax output, log-likelihood cost.
 
     Parameters: hidden_layer_sizes, activation ("relu", "sigmoid", "tanh",
-    "softplus", "identity"), epochs, batch_size ("auto": min(200, n)), eta,
-    optimizer, lmbda (L2), l1, dropout, momentum, init ("auto": he for relu,
-    xavier otherwise), early_stopping (on a validation_fraction held out, with
-    patience n_iter_no_change epochs, restoring the best weights), shuffle,
-    random_state, dtype, verbose.
+    "softplus", "identity"), epochs (at most; scikit-learn's max_iter),
+    batch_size ("auto": min(200, n)), eta, optimizer, lmbda (L2), l1, dropout,
+    momentum, init ("auto": he for relu, xavier otherwise), early_stopping (on
+    a validation_fraction held out, restoring the best weights), n_iter_no_change
+    and tol (stop when the training loss, or with early_stopping the validation
+    score, has not improved by tol for more than n_iter_no_change epochs, as
+    scikit-learn's MLP; a fit that runs out of epochs first warns with
+    ConvergenceWarning), shuffle, random_state, dtype (None: float32 for
+    float32 data, else float64; outputs come in this dtype), verbose.
 
     Attributes: classes_, n_features_in_, network_ (the trained pynn.Network),
-    loss_curve_ (training cost per epoch), validation_scores_ (accuracy on the
-    held-out fraction per epoch, with early_stopping), best_validation_score_,
-    n_iter_, t_.
+    loss_curve_ (per epoch: the mean cost of its mini-batches as they were
+    trained, computed by the core, plus the L2 term), best_loss_,
+    validation_scores_ (accuracy on the held-out fraction per epoch, with
+    early_stopping), best_validation_score_, n_iter_, t_.
     """
     _cost = "log_likelihood"
     _output_activation = "softmax"
@@ -153,7 +197,7 @@ class PynnClassifier(ClassifierMixin, _PynnEstimator):
         if len(self.classes_) < 2:
             raise ValueError(f"{type(self).__name__} needs samples of at least 2 classes in the data; "
                              f"got 1 class ({self.classes_[0]!r})")
-        self._build(X.shape[1], len(self.classes_), rng)
+        self._build(X, len(self.classes_), rng)
         return self._train(X, np.searchsorted(self.classes_, y), self.epochs, rng)
 
     def partial_fit(self, X, y, classes=None):
@@ -170,19 +214,19 @@ class PynnClassifier(ClassifierMixin, _PynnEstimator):
             self.classes_ = np.unique(classes)
             if len(self.classes_) < 2:
                 raise ValueError("classes: need at least 2 classes")
-            self._build(X.shape[1], len(self.classes_), rng)
+            self._build(X, len(self.classes_), rng)
         elif classes is not None and not np.array_equal(np.unique(classes), self.classes_):
             raise ValueError(f"classes: {np.unique(classes)} differs from the first call's {self.classes_}")
         unknown = np.setdiff1d(y, self.classes_)
         if unknown.size:
             raise ValueError(f"y: labels {unknown} are not in classes {self.classes_}")
-        return self._train(X, np.searchsorted(self.classes_, y), 1, rng)
+        return self._train(X, np.searchsorted(self.classes_, y), 1, rng, incremental=True)
 
     def predict_proba(self, X):
         """(n, n_classes) class probabilities, columns in the order of classes_."""
         check_is_fitted(self, "network_")
         X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32))
-        return self.network_.predict(X).astype(np.float64)
+        return self.network_.predict(X)
 
     def predict_log_proba(self, X):
         with np.errstate(divide="ignore"):
@@ -220,8 +264,8 @@ class PynnRegressor(RegressorMixin, _PynnEstimator):
             del self._random_state_
         rng = self._rng()
         self._single_output = y.ndim == 1
-        T = y.reshape(len(y), -1).astype(np.float64)
-        self._build(X.shape[1], T.shape[1], rng)
+        T = y.reshape(len(y), -1)
+        self._build(X, T.shape[1], rng)
         return self._train(X, T, self.epochs, rng)
 
     def partial_fit(self, X, y):
@@ -229,20 +273,21 @@ class PynnRegressor(RegressorMixin, _PynnEstimator):
         first = not hasattr(self, "network_")
         X, y = validate_data(self, X, y, reset=first, dtype=(np.float64, np.float32),
                              multi_output=True, y_numeric=True)
-        T = y.reshape(len(y), -1).astype(np.float64)
+        T = y.reshape(len(y), -1)
         rng = self._rng()
         if first:
             self._single_output = y.ndim == 1
-            self._build(X.shape[1], T.shape[1], rng)
+            self._build(X, T.shape[1], rng)
         elif T.shape[1] != self.network_.sizes[-1]:
             raise ValueError(f"y: expected {self.network_.sizes[-1]} targets per sample, got {T.shape[1]}")
-        return self._train(X, T, 1, rng)
+        return self._train(X, T, 1, rng, incremental=True)
 
     def predict(self, X):
-        """Predicted targets: (n,) when trained on 1-D y, else (n, n_targets)."""
+        """Predicted targets: (n,) when trained on 1-D y, else (n, n_targets),
+        in the network's dtype."""
         check_is_fitted(self, "network_")
         X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32))
-        out = self.network_.predict(X).astype(np.float64)
+        out = self.network_.predict(X)
         return out.ravel() if self._single_output else out
 
     def _validation_score(self, X, T):

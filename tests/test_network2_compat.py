@@ -218,3 +218,19 @@ def test_cost_by_name():
 def test_per_layer_activations():
     net = pynn.Network([3, 4, 4, 2], "quadratic", activation=["relu", "tanh"], output_activation="identity")
     assert net.activations == ["relu", "tanh", "identity"]
+
+
+def test_pandas_and_list_pairs_are_the_fast_form():
+    pandas = pytest.importorskip("pandas")
+    X, labels = make_data(30, 5, 3, "cross_entropy", seed=8, labels=True)
+    runs = []
+    for data in ((X, labels), (pandas.DataFrame(X), pandas.Series(labels)), (X, pandas.Series(labels)),
+                 [X, labels], [pandas.DataFrame(X), labels]):
+        net = pynn.Network([5, 4, 3], seed=9)
+        net.SGD(data, 2, 7, 0.4, seed=11)
+        runs.append(net.weights[0].copy())
+        assert net.accuracy(data) == net.accuracy((X, labels))
+    assert all(np.array_equal(run, runs[0]) for run in runs)
+    frame = pandas.DataFrame({"a": ["x"] * 3, "b": [1.0] * 3})
+    with pytest.raises(TypeError, match="training_data"):
+        pynn.Network([2, 2]).SGD((frame, np.array([0, 1, 0])), 1, 1, 0.1)

@@ -127,3 +127,76 @@ def test_bad_hyper_parameters_raise_at_fit(digits):
                        (dict(early_stopping=True, validation_fraction=1.5), "validation_fraction")):
         with pytest.raises(ValueError, match=match):
             PynnClassifier(**bad).fit(X[:50], y[:50])
+
+
+def _sine(n=2000, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-3, 3, (n, 1))
+    return X, np.sin(X[:, 0]) + 0.1 * rng.normal(size=n)
+
+
+def test_stops_on_tol_like_scikit_learns_mlp():
+    from sklearn.exceptions import ConvergenceWarning
+    X, y = _sine()
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)  # it converges: no warning
+        reg = PynnRegressor((32, 32), activation="tanh", random_state=0).fit(X, y)
+    assert 10 < reg.n_iter_ < 200 and len(reg.loss_curve_) == reg.n_iter_
+    # scikit-learn's rule, replayed on the curve: more than n_iter_no_change
+    # epochs in a row without an improvement of tol over the best loss so far
+    best, count = np.inf, 0
+    for k, loss in enumerate(reg.loss_curve_, start=1):
+        count = count + 1 if loss > best - reg.tol else 0
+        best = min(best, loss)
+        if count > reg.n_iter_no_change:
+            break
+    assert k == reg.n_iter_ and reg.best_loss_ == min(reg.loss_curve_)
+    assert reg.score(X, y) > 0.95
+    with pytest.warns(ConvergenceWarning, match="3 epochs ran out"):
+        PynnRegressor((8,), epochs=3, random_state=0).fit(X, y)
+    for bad in (dict(tol=-1), dict(tol="x"), dict(n_iter_no_change=0)):
+        with pytest.raises(ValueError, match=next(iter(bad))):
+            PynnRegressor(**bad).fit(X, y)
+
+
+def test_loss_curve_is_the_cores_training_loss_without_a_second_pass(monkeypatch):
+    X, y = _sine(400)
+    calls = []
+    original = pynn.Network._evaluate
+    monkeypatch.setattr(pynn.Network, "_evaluate", lambda self, *a: calls.append(1) or original(self, *a))
+    reg = PynnRegressor((8,), epochs=5, tol=0.0, n_iter_no_change=100, random_state=0, lmbda=0.0)
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        reg.fit(X, y)
+    assert calls == []  # no pass over the data besides training
+    assert len(reg.loss_curve_) == 5 and reg.loss_curve_[-1] < reg.loss_curve_[0]
+
+
+def test_early_stopping_keeps_the_best_validation_weights():
+    X, y = _sine(600)
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        reg = PynnRegressor((16,), activation="tanh", early_stopping=True, n_iter_no_change=3,
+                            eta=0.05, random_state=1).fit(X, y)
+    assert reg.best_validation_score_ == max(reg.validation_scores_)
+    assert reg.n_iter_ == len(reg.validation_scores_)
+
+
+@pytest.mark.parametrize("Estimator", [PynnClassifier, PynnRegressor])
+def test_float32_in_float32_out(Estimator, digits):
+    X, y = digits.train
+    X32 = X.astype(np.float32)
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        est = Estimator((8,), epochs=2, random_state=0).fit(X32, y)
+        assert est.network_.dtype == np.float32
+        out = est.predict_proba(X32) if Estimator is PynnClassifier else est.predict(X32)
+        assert out.dtype == np.float32
+        est64 = Estimator((8,), epochs=2, random_state=0).fit(X.astype(np.float64), y)
+        assert est64.network_.dtype == np.float64
+        forced = Estimator((8,), epochs=2, random_state=0, dtype="float32").fit(X.astype(np.float64), y)
+        assert forced.network_.dtype == np.float32
