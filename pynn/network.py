@@ -171,8 +171,37 @@ class _LayerList(_FrozenList):
 class Network:
     """A fully connected feedforward network trained by mini-batch gradient descent.
 
-    ``Network([784, 30, 10])`` behaves like network2's ``Network``; see API.md
-    for the keyword-only additions.
+    ``Network([784, 30, 10])`` behaves like network2's ``Network`` (README.md,
+    "Quickstart for network2 users", lists what differs).
+
+    Parameters
+    ----------
+    sizes : list of int
+        Neurons per layer, input first; at least 2 layers.
+    cost : cost class, instance or name
+        ``CrossEntropyCost`` (default), ``QuadraticCost``, ``LogLikelihoodCost``,
+        ``AbsoluteCost``, an instance of one, network2's own classes, or a name:
+        "quadratic", "cross_entropy", "log_likelihood", "mae".
+    activation : str or list of str
+        Hidden-layer activation, one name or one per hidden layer: "sigmoid"
+        (default), "tanh", "relu", "softplus", "identity".
+    output_activation : str or None
+        None picks the cost's own ("softmax" for log_likelihood, else "sigmoid");
+        also any name above or "softmax".  Pairings that are wrong mathematically
+        (log_likelihood without softmax, cross_entropy outside (0, 1)) raise.
+    init : str
+        "default" (network2's: weights N(0, 1/n_in), biases N(0, 1)), "large"
+        (N(0, 1)), "xavier", "he".
+    dtype : "float64" or "float32"
+    seed : int or None
+        An int gives bit-identical initial weights and training streams.  None
+        follows network2: weights from numpy's global generator (np.random.seed),
+        shuffling from Python's random (random.seed).
+
+    Attributes: sizes, num_layers, cost, activations, weights, biases, dtype
+    (see each).  Methods: SGD, update_mini_batch, backprop, feedforward,
+    predict, accuracy, total_cost, save, default_weight_initializer,
+    large_weight_initializer.
     """
 
     def __init__(self, sizes, cost=CrossEntropyCost, *, activation="sigmoid",
@@ -541,8 +570,37 @@ class Network:
             monitor_training_cost=False, monitor_training_accuracy=False, **options):
         """Mini-batch stochastic gradient descent, network2's signature and History.
 
-        Keyword-only options (pynn): optimizer, momentum, rho, beta1, beta2, epsilon,
-        l1, dropout, shuffle, seed, callback, verbose.  See API.md.
+        training_data : network2's list of (x, y) column pairs, or the fast form
+            (X, Y): rows are samples, Y one-hot / target rows or int labels (numpy
+            arrays, pandas DataFrame / Series, or a list [X, Y]).  Converted once
+            per call; never reordered or changed.
+        epochs, mini_batch_size, eta, lmbda : as network2 (lmbda: L2 strength,
+            each step decays weights by eta*lmbda/n).
+        evaluation_data, monitor_* : as network2; an empty list counts as none
+            when nothing about it is monitored.
+
+        Keyword-only options:
+
+        - optimizer: "sgd" (default), "momentum", "nesterov", "adagrad",
+          "rmsprop", "adam"; with momentum=0.9 (momentum, nesterov), rho=0.9
+          (rmsprop), beta1=0.9, beta2=0.999 (adam), epsilon=1e-8.
+        - l1=0.0: L1 strength (decay eta*l1/n*sign(w) per step).
+        - dropout=0.0: a rate for every hidden layer, or one rate per hidden layer.
+        - early_stopping=None: patience in epochs on evaluation accuracy (cost
+          for regression targets); restore_best=True puts the best weights back.
+        - lr_schedule=None or "halve_on_plateau": halve eta after `patience`
+          (default 10) epochs without a new best, stop below eta/128.
+        - shuffle=True, seed=None (an int: the same shuffles and dropout masks).
+        - progress=False: per-epoch lines (80 columns) and, on a terminal, a bar.
+        - verbose=False: network2's per-epoch printout.
+        - callback=None: called as callback(epoch, metrics) after each epoch
+          (epochs from 1); returning False stops.
+
+        Returns a History (network2's four lists, plus every epoch's metrics:
+        see pynn.History).  A NaN or infinite weight raises FloatingPointError
+        (the network keeps its last finite weights); a non-finite cost warns
+        (RuntimeWarning).  Ctrl-C stops after the mini-batches in flight, with a
+        RuntimeWarning and History.stop_reason "interrupted".
         """
         from ._training import run
         return run(self, training_data, epochs, mini_batch_size, eta, lmbda, evaluation_data,

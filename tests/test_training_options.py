@@ -227,3 +227,19 @@ def test_a_diverging_cost_warns():
     with pytest.warns(RuntimeWarning, match="training diverged: the training loss is inf"):
         history = net.SGD((X, y * 1), 3, 4, 1e4)
     assert not np.isfinite(history.epochs[-1]["training_loss"])
+
+
+def test_sgd_docstring_names_every_option():
+    from pynn import _training
+    doc = pynn.Network.SGD.__doc__
+    missing = [name for name in _training._DEFAULTS if name not in doc]
+    assert not missing, missing
+
+
+def test_docstrings_point_at_documents_that_exist():
+    import pathlib
+    import re
+    root = pathlib.Path(__file__).resolve().parent.parent
+    for obj in (pynn, pynn.Network, pynn.Network.SGD, pynn.History, pynn.datasets):
+        for name in re.findall(r"\b([\w/.-]+\.md)\b", obj.__doc__ or ""):
+            assert (root / name).exists(), f"{obj.__name__} points at {name}, which does not exist"
