@@ -49,9 +49,15 @@ def save(net, filename):
             "dtype": net.dtype.name,
             "format": FORMAT,
         }
-    path = os.fspath(filename)
+    path = os.fsdecode(os.fspath(filename))
+    if os.path.lexists(path) and not os.path.isfile(path):
+        # a device, FIFO, folder or link to one: replacing it is not saving
+        raise ValueError(f"{path}: not a regular file; save() replaces only files")
     directory = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(prefix=".pynn-", suffix=".tmp", dir=directory)
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=".pynn-", suffix=".tmp", dir=directory)
+    except OSError as error:  # the caller's name, not the temporary file's
+        raise _naming(error, path) from None
     try:
         with os.fdopen(handle, "w") as stream:
             json.dump(data, stream, allow_nan=False)
@@ -59,12 +65,22 @@ def save(net, filename):
             os.fsync(stream.fileno())
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as error:
         try:
             os.unlink(temporary)
         except FileNotFoundError:
             pass
+        if isinstance(error, OSError):
+            raise _naming(error, path) from None
+        if isinstance(error, ValueError) and "JSON" in str(error):
+            raise ValueError(f"{path}: the network's weights hold NaN or infinity; nothing was saved") from None
         raise
+
+
+def _naming(error, path):
+    """The same kind of OSError, saying which file could not be saved."""
+    what = f"cannot save to {path}: {error.strerror or error}"
+    return type(error)(error.errno, what) if error.errno is not None else type(error)(what)
 
 
 def _fail(filename, what):

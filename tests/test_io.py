@@ -118,3 +118,17 @@ def test_binary_and_missing_files(tmp_path):
         pynn.load(path)
     with pytest.raises(FileNotFoundError):
         pynn.load(tmp_path / "nowhere.json")
+
+
+def test_save_errors_name_the_callers_file(tmp_path):
+    net = pynn.Network([2, 2], seed=0)
+    with pytest.raises(FileNotFoundError, match=r"cannot save to .*missing/net\.json"):
+        net.save(tmp_path / "missing" / "net.json")
+    with pytest.raises(ValueError, match="not a regular file"):
+        net.save(tmp_path)
+    net.save(os.fsencode(tmp_path / "bytes.json"))  # bytes names work as in load
+    assert pynn.load(os.fsencode(tmp_path / "bytes.json")).sizes == [2, 2]
+    net.weights[0][0, 0] = np.nan
+    with pytest.raises(ValueError, match="hold NaN"):
+        net.save(tmp_path / "nan.json")
+    assert not list(tmp_path.glob(".pynn-*"))  # no temporary file left
