@@ -24,9 +24,9 @@ from . import datasets
 from .activations import sigmoid, sigmoid_prime
 from .datasets import vectorized_result
 from .costs import AbsoluteCost, CrossEntropyCost, LogLikelihoodCost, QuadraticCost
-from .io import FormatError, load
+from .io import FormatError
 from .history import History
-from .network import Network
+from .network import Network, load
 
 
 def __getattr__(name):

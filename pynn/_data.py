@@ -12,6 +12,8 @@ import numbers
 
 import numpy as np
 
+from . import _checks
+
 
 def _is_label(y):
     if isinstance(y, (numbers.Integral, np.integer)):
@@ -23,26 +25,7 @@ def _check_matrix(X, n_in, argument):
     if X.ndim != 2 or X.shape[1] != n_in:
         raise ValueError(f"{argument}: inputs must have shape (n, {n_in}) "
                          f"(rows are samples), got {X.shape}")
-    if not (np.issubdtype(X.dtype, np.floating) or np.issubdtype(X.dtype, np.integer)
-            or X.dtype == np.bool_):
-        raise TypeError(f"{argument}: inputs must be numbers, got dtype {X.dtype}")
-
-
-def _finite_sum(A):
-    """Whether a sum of all of A's entries is finite (NaN and inf propagate).
-    float32 is summed in float32: half the memory traffic of a float64 sum;
-    a sum that overflows only sends the caller to the full check."""
-    if not np.issubdtype(A.dtype, np.floating):
-        return True  # integers and booleans are always finite
-    return bool(np.isfinite(np.sum(A, dtype=A.dtype if A.dtype == np.float32 else np.float64)))
-
-
-def check_finite(A, argument, what):
-    """ValueError naming the argument when A holds NaN or infinity."""
-    # A finite sum proves every entry finite without a temporary as large as
-    # A; only an overflowing sum needs the full check.
-    if A.size and not _finite_sum(A) and not np.isfinite(A).all():
-        raise ValueError(f"{argument}: {what} contain NaN or infinity")
+    _checks.real_array(X, argument, "inputs")
 
 
 def _as_labels(y, n_out, argument):
@@ -146,22 +129,20 @@ def inputs(X, dtype, argument, check=True):
     checked finite unless the caller checks later (check=False)."""
     X = np.ascontiguousarray(X, dtype=dtype)
     if check:
-        check_finite(X, argument, "inputs")
+        _checks.finite(X, argument, "inputs")
     return X
 
 
-def targets(T, n_out, dtype, argument, check=True):
-    """Float targets (n, n_out) in dtype: labels become one-hot rows."""
+def targets(T, n_out, dtype, argument):
+    """Float targets (n, n_out) in dtype, checked real and finite (they are a
+    tenth of the inputs or less, and a NaN target does not always reach the
+    weights: the mae cost's gradient ignores it); labels become one-hot rows."""
     if T.ndim == 1:
         Y = np.zeros((len(T), n_out), dtype=dtype)
         Y[np.arange(len(T)), T] = 1
         return Y
-    if not (np.issubdtype(T.dtype, np.number) or T.dtype == np.bool_):
-        raise TypeError(f"{argument}: targets must be numbers, got dtype {T.dtype}")
-    Y = np.ascontiguousarray(T, dtype=dtype)
-    if check:
-        check_finite(Y, argument, "targets")
-    return Y
+    _checks.real_array(T, argument, "targets")
+    return _checks.finite(np.ascontiguousarray(T, dtype=dtype), argument, "targets")
 
 
 def evaluation_targets(T, dtype, argument):

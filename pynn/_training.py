@@ -3,9 +3,14 @@
 Python runs once per epoch (shuffle, monitoring, History, callbacks, early
 stopping, the learning-rate schedule) and once per chunk of mini-batches (the
 call into C, the progress bar, Ctrl-C); never per mini-batch.
+
+Network.SGD checks the call with ``plan`` (everything before any work),
+converts the data, and hands ``run`` the arrays and a Model: the pieces of
+the network that training reads and writes, passed explicitly.  This module
+imports nothing of Network's.
 """
+import collections
 import math
-import numbers
 import os
 import sys
 import time
@@ -13,9 +18,15 @@ import warnings
 
 import numpy as np
 
-from . import _core, _data
-from .history import History
-from .network import OPTIMIZERS, _CHUNK_FLOPS, _check_count, _check_rate
+from . import _checks, _core
+from .history import FIELDS, History
+
+# name -> enum pynn_optimizer in csrc/pynn.h
+OPTIMIZERS = {"sgd": 0, "momentum": 1, "nesterov": 2, "adagrad": 3, "rmsprop": 4, "adam": 5}
+LR_SCHEDULES = ("halve_on_plateau",)
+# Work per call into C while training: about 4e9 flops (a tenth of a second
+# or so), so a progress bar moves and Ctrl-C is honoured between chunks.
+CHUNK_FLOPS = 4e9
 
 _DEFAULTS = {
     "optimizer": "sgd", "momentum": 0.9, "rho": 0.9, "beta1": 0.9, "beta2": 0.999,
@@ -24,23 +35,46 @@ _DEFAULTS = {
     "seed": None, "progress": False, "callback": None, "verbose": False,
 }
 
+Model = collections.namedtuple("Model", "arch params rng_state measure l2_term")
+Model.__doc__ = """What training works on: the core's description of the network, its
+parameter buffer and random state (changed in place), measure(X, T, lmbda)
+-> (cost, correct) and l2_term(lmbda, n)."""
 
-def _options(net, options, has_evaluation):
+Plan = collections.namedtuple("Plan", "epochs batch eta lmbda evaluation_data monitored options")
+
+
+def _is_empty_sequence(data):
+    return isinstance(data, (list, tuple)) and len(data) == 0
+
+
+def plan(epochs, mini_batch_size, eta, lmbda, evaluation_data, monitored, options, n_hidden):
+    """A checked Plan of one SGD call; every bad argument is refused here,
+    before any work (monitored: History field -> flag)."""
+    epochs = _checks.integer(epochs, "epochs")
+    batch = _checks.integer(mini_batch_size, "mini_batch_size", minimum=1)
+    eta = _checks.number(eta, "eta", positive=True)
+    lmbda = _checks.number(lmbda, "lmbda")
+    monitored = {field: _checks.boolean(monitored[field], f"monitor_{field}") for field in FIELDS}
+    watching = monitored["evaluation_cost"] or monitored["evaluation_accuracy"]
+    if _is_empty_sequence(evaluation_data) and not watching:
+        evaluation_data = None  # network2 reads an empty list as no evaluation data
+    if watching and evaluation_data is None:
+        raise ValueError("evaluation_data: monitoring it was asked for, but none was given")
+    return Plan(epochs, batch, eta, lmbda, evaluation_data, monitored,
+                _options(options, n_hidden, evaluation_data is not None))
+
+
+def _options(options, n_hidden, has_evaluation):
     unknown = sorted(set(options) - set(_DEFAULTS))
     if unknown:
         raise TypeError(f"SGD: unknown option(s) {', '.join(unknown)}; "
                         f"expected some of {', '.join(_DEFAULTS)}")
     o = dict(_DEFAULTS, **options)
-    if o["optimizer"] not in OPTIMIZERS:
-        raise ValueError(f"optimizer: expected one of {', '.join(OPTIMIZERS)}, got {o['optimizer']!r}")
+    _checks.choice(o["optimizer"], "optimizer", OPTIMIZERS)
     for name in ("momentum", "rho", "beta1", "beta2"):
-        value = _check_rate(o[name], name)
-        if value >= 1:
-            raise ValueError(f"{name}: expected a number in [0, 1), got {value}")
-        o[name] = value
-    o["epsilon"] = _check_rate(o["epsilon"], "epsilon", positive=True)
-    o["l1"] = _check_rate(o["l1"], "l1")
-    n_hidden = net.num_layers - 2
+        o[name] = _checks.number(o[name], name, below=1)
+    o["epsilon"] = _checks.number(o["epsilon"], "epsilon", positive=True)
+    o["l1"] = _checks.number(o["l1"], "l1")
     rates = o["dropout"]
     if isinstance(rates, (list, tuple, np.ndarray)):
         rates = list(rates)
@@ -48,43 +82,35 @@ def _options(net, options, has_evaluation):
             raise ValueError(f"dropout: expected {n_hidden} rates (one per hidden layer), got {len(rates)}")
     else:
         rates = [rates] * n_hidden
-    checked = []
-    for rate in rates:
-        rate = _check_rate(rate, "dropout")
-        if rate >= 1:
-            raise ValueError(f"dropout: rates must lie in [0, 1), got {rate}")
-        checked.append(rate)
-    o["dropout"] = checked if any(checked) else None
+    rates = [_checks.number(rate, "dropout", below=1) for rate in rates]
+    o["dropout"] = rates if any(rates) else None
     if o["early_stopping"] is not None:
-        o["early_stopping"] = _check_count(o["early_stopping"], "early_stopping")
+        o["early_stopping"] = _checks.integer(o["early_stopping"], "early_stopping", minimum=1)
         if not has_evaluation:
             raise ValueError("early_stopping: needs evaluation_data to watch")
-    if o["lr_schedule"] not in (None, "halve_on_plateau"):
-        raise ValueError(f"lr_schedule: expected None or 'halve_on_plateau', got {o['lr_schedule']!r}")
-    if o["lr_schedule"] is not None and not has_evaluation:
-        raise ValueError("lr_schedule: 'halve_on_plateau' needs evaluation_data to watch")
-    o["patience"] = _check_count(o["patience"], "patience")
-    if o["seed"] is not None and (isinstance(o["seed"], bool) or
-                                  not isinstance(o["seed"], (numbers.Integral, np.integer)) or o["seed"] < 0):
-        raise ValueError(f"seed: expected None or an int >= 0, got {o['seed']!r}")
-    if o["callback"] is not None and not callable(o["callback"]):
-        raise TypeError(f"callback: expected a callable, got {o['callback']!r}")
+    o["restore_best"] = _checks.boolean(o["restore_best"], "restore_best")
+    if o["lr_schedule"] is not None:
+        _checks.choice(o["lr_schedule"], "lr_schedule", LR_SCHEDULES)
+        if not has_evaluation:
+            raise ValueError("lr_schedule: 'halve_on_plateau' needs evaluation_data to watch")
+    o["patience"] = _checks.integer(o["patience"], "patience", minimum=1)
+    o["shuffle"] = _checks.boolean(o["shuffle"], "shuffle")
+    o["seed"] = _checks.seed(o["seed"])
+    o["progress"] = _checks.boolean(o["progress"], "progress")
+    o["verbose"] = _checks.boolean(o["verbose"], "verbose")
+    _checks.function(o["callback"], "callback")
     return o
 
 
-def _threads_setting():
+def threads_setting():
     """PYNN_NUM_THREADS: threads for the small-batch kernels (0 or unset: as
     many as the bundled BLAS may use, which follows threadpoolctl limits)."""
     value = os.environ.get("PYNN_NUM_THREADS", "").strip()
     if not value:
         return 0
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         raise ValueError(f"PYNN_NUM_THREADS: expected a non-negative int, got {value!r}")
     return min(int(value), 64)
-
-
-def _is_empty_sequence(data):
-    return isinstance(data, (list, tuple)) and len(data) == 0
 
 
 def _is_classification(T):
@@ -92,6 +118,33 @@ def _is_classification(T):
     if T.ndim == 1:
         return True
     return T.shape[1] > 1 and bool(np.all((T == 0) | (T == 1))) and bool(np.all(T.sum(axis=1) == 1))
+
+
+def train_chunk(model, X, Y, perm, batch, first, last, opts, state, step, dropout, pool=None,
+                unchecked=None, loss=None):
+    """Mini-batches first .. last-1 in C; on divergence the parameters are put back.
+
+    unchecked: the argument name of X when it was not checked for NaN and
+    infinity up front.  Such a value reaches the weights of every step that
+    reads it (0 * NaN is NaN), so a chunk that ends non-finite is the moment
+    to look: then the error names the data, not divergence.
+    """
+    backup = model.params.copy()
+    try:
+        _core.train(model.arch, model.params, X, Y, perm, batch, first, last, opts,
+                    state, step, model.rng_state, dropout, pool, loss)
+    except FloatingPointError:
+        model.params[...] = backup
+        if unchecked is not None:
+            _checks.finite(X, unchecked, "inputs")
+        raise FloatingPointError(
+            "training diverged: a weight became NaN or infinite (try a smaller eta); "
+            "the network keeps its last finite weights") from None
+
+
+def _callback_stops(result):
+    """Whether a callback's result asks to stop: False, numpy's False too."""
+    return result is not None and isinstance(result, (bool, np.bool_)) and not result
 
 
 def _progress_bar(enabled, epoch, epochs, total):
@@ -121,47 +174,26 @@ def epoch_line(metrics, epochs, n_train, n_eval):
     return "  ".join(parts)
 
 
-def run(net, *args):
-    with net._exclusive("training"):
-        return _run(net, *args)
-
-
-def _run(net, training_data, epochs, mini_batch_size, eta, lmbda, evaluation_data,
-        monitor_evaluation_cost, monitor_evaluation_accuracy,
-        monitor_training_cost, monitor_training_accuracy, options):
-    epochs = _check_count(epochs, "epochs", minimum=0)
-    batch = _check_count(mini_batch_size, "mini_batch_size")
-    eta = _check_rate(eta, "eta", positive=True)
-    lmbda = _check_rate(lmbda, "lmbda")
-    if _is_empty_sequence(evaluation_data) and not (monitor_evaluation_cost or monitor_evaluation_accuracy):
-        evaluation_data = None  # network2 reads an empty list as no evaluation data
-    has_eval = evaluation_data is not None
-    if (monitor_evaluation_cost or monitor_evaluation_accuracy) and not has_eval:
-        raise ValueError("evaluation_data: monitoring it was asked for, but none was given")
-    o = _options(net, options, has_eval)
-
-    # Convert everything once: the caller's lists and arrays are never touched.
-    # NaN or infinity in the training data is looked for only if a chunk of
-    # training ends with non-finite weights (_train_chunk): reading the whole
-    # data set up front cost ~4% of an epoch.
-    X, Y = net._train_arrays(training_data, "training_data", check=epochs == 0)
+def run(model, X, Y, Xe, Te, plan):
+    """Trains model on (X, Y) as plan says, watching (Xe, Te) when given; a History."""
+    epochs, batch, eta, lmbda = plan.epochs, plan.batch, plan.eta, plan.lmbda
+    o, monitored = plan.options, plan.monitored
+    has_eval = Xe is not None
     n = len(X)
-    if has_eval:
-        Xe, Te = net._split(evaluation_data, "evaluation_data")
-    if o["seed"] is not None or not net._seeded:
-        net._seed_core(o["seed"])  # None: from Python's random, as network2's random.shuffle
-
     opts = {"eta": eta, "lmbda": lmbda, "l1": o["l1"], "n_total": float(n),
             "optimizer": OPTIMIZERS[o["optimizer"]], "momentum": o["momentum"], "rho": o["rho"],
             "beta1": o["beta1"], "beta2": o["beta2"], "epsilon": o["epsilon"]}
-    threads = _threads_setting() or _core.blas_threads()
-    state = np.zeros(_core.state_factor(opts["optimizer"]) * net._params.size, dtype=net.dtype)
+    threads = threads_setting() or _core.blas_threads()
+    params = model.params
+    state = np.zeros(_core.state_factor(opts["optimizer"]) * params.size, dtype=params.dtype)
     step = np.zeros(1, dtype=np.int64)
     perm = np.arange(n, dtype=np.int64) if o["shuffle"] else None
+    batch = min(batch, n)  # a larger mini-batch is the whole set
     n_batches = -(-n // batch)
-    chunk = max(1, int(_CHUNK_FLOPS // (6.0 * min(batch, n) * net._params.size)))
-    monitored = {"evaluation_cost": monitor_evaluation_cost, "evaluation_accuracy": monitor_evaluation_accuracy,
-                 "training_cost": monitor_training_cost, "training_accuracy": monitor_training_accuracy}
+    chunk = max(1, int(CHUNK_FLOPS // (6.0 * batch * params.size)))
+    train_cost = monitored["training_cost"] or monitored["training_accuracy"]
+    eval_cost = has_eval and (monitored["evaluation_cost"] or monitored["evaluation_accuracy"]
+                              or o["early_stopping"] or o["lr_schedule"])
 
     history = History(n_training=n, n_evaluation=len(Xe) if has_eval else None)
     watch_cost = has_eval and not _is_classification(Te)
@@ -178,14 +210,14 @@ def _run(net, training_data, epochs, mini_batch_size, eta, lmbda, evaluation_dat
         for epoch in range(1, epochs + 1):
             started = time.perf_counter()
             if perm is not None:
-                _core.shuffle(net._rng_state, perm)
+                _core.shuffle(model.rng_state, perm)
             loss[0] = 0.0
             bar = _progress_bar(o["progress"], epoch, epochs, n_batches)
             try:
                 for first in range(0, n_batches, chunk):
                     last = min(first + chunk, n_batches)
-                    net._train_chunk(X, Y, perm, batch, first, last, opts, state, step, o["dropout"],
-                                     pool, unchecked="training_data", loss=loss)
+                    train_chunk(model, X, Y, perm, batch, first, last, opts, state, step, o["dropout"],
+                                pool, unchecked="training_data", loss=loss)
                     if bar is not None:
                         bar.update(last - first)
             finally:
@@ -195,25 +227,24 @@ def _run(net, training_data, epochs, mini_batch_size, eta, lmbda, evaluation_dat
             # measure first, then record: an interrupt cannot leave the four
             # lists of History at different lengths
             metrics = {"epoch": epoch, "eta": opts["eta"],
-                       "training_loss": loss[0] / n + net._l2_term(lmbda, n)}
-            if monitor_training_cost or monitor_training_accuracy:
-                metrics["training_cost"], metrics["training_accuracy"] = net._measure(X, Y, lmbda)
-            if has_eval and (monitor_evaluation_cost or monitor_evaluation_accuracy
-                             or o["early_stopping"] or o["lr_schedule"]):
-                metrics["evaluation_cost"], metrics["evaluation_accuracy"] = net._measure(Xe, Te, lmbda)
+                       "training_loss": loss[0] / n + model.l2_term(lmbda, n)}
+            if train_cost:
+                metrics["training_cost"], metrics["training_accuracy"] = model.measure(X, Y, lmbda)
+            if eval_cost:
+                metrics["evaluation_cost"], metrics["evaluation_accuracy"] = model.measure(Xe, Te, lmbda)
             metrics["seconds"] = time.perf_counter() - started
             history._record(metrics, monitored)
             if not warned and not all(math.isfinite(metrics[k]) for k in _COSTS if k in metrics):
                 warned = True
                 bad = next(k for k in _COSTS if k in metrics and not math.isfinite(metrics[k]))
                 warnings.warn(f"training diverged: the {bad.replace('_', ' ')} is {metrics[bad]} after "
-                              f"epoch {epoch} (try a smaller eta)", RuntimeWarning, stacklevel=3)
+                              f"epoch {epoch} (try a smaller eta)", RuntimeWarning, stacklevel=4)
             if "evaluation_cost" in metrics:
                 score = -metrics["evaluation_cost"] if watch_cost else metrics["evaluation_accuracy"]
                 if score > best_score:
                     best_score, since_best, schedule_since = score, 0, 0
                     if o["early_stopping"] and o["restore_best"]:
-                        best_params = net._params.copy()
+                        best_params = params.copy()
                 else:
                     since_best += 1
                     schedule_since += 1
@@ -221,7 +252,7 @@ def _run(net, training_data, epochs, mini_batch_size, eta, lmbda, evaluation_dat
                 print(_network2_lines(metrics, n, len(Xe) if has_eval else 0))
             if o["progress"]:
                 _write_line(epoch_line(metrics, epochs, n, len(Xe) if has_eval else 0))
-            if o["callback"] is not None and o["callback"](epoch, dict(metrics)) is False:
+            if o["callback"] is not None and _callback_stops(o["callback"](epoch, dict(metrics))):
                 history.stop_reason = "callback"
                 break
             if o["early_stopping"] and since_best >= o["early_stopping"]:
@@ -238,13 +269,12 @@ def _run(net, training_data, epochs, mini_batch_size, eta, lmbda, evaluation_dat
         # like a finished run, keeping the history so far.
         history.stop_reason = "interrupted"
         warnings.warn("training interrupted (KeyboardInterrupt); returning the history so far",
-                      RuntimeWarning, stacklevel=3)
+                      RuntimeWarning, stacklevel=4)
     finally:
         if pool is not None:
             pool.close()
     if best_params is not None:
-        with net._exclusive("restoring the best weights"):
-            net._params[...] = best_params
+        params[...] = best_params
     return history
 
 

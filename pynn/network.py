@@ -6,54 +6,28 @@ method converts its data once and makes one call into C (training: one call
 per chunk of mini-batches), so no Python runs per sample or per mini-batch.
 """
 import contextlib
-import math
-import numbers
+import copy
 import os
 import random
 import threading
 
 import numpy as np
 
-from . import _core, _data, activations, costs
+from . import _checks, _core, _data, _training, activations, costs, io
 from .costs import CrossEntropyCost
 from .history import History  # noqa: F401  (pynn.network.History, as before)
 
 
 INITIALIZERS = ("default", "large", "xavier", "he")
-DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
-OPTIMIZERS = {"sgd": 0, "momentum": 1, "nesterov": 2, "adagrad": 3, "rmsprop": 4, "adam": 5}
-
-# Work per call into C while training: about 4e9 flops (a tenth of a second
-# or so), so a progress bar moves and Ctrl-C is honoured between chunks.
-_CHUNK_FLOPS = 4e9
-
 
 def _layer_array(value, shape, argument):
     array = np.asarray(value)
     if array.shape != shape and not (len(shape) == 2 and shape[1] == 1 and array.shape == shape[:1]):
         raise ValueError(f"{argument}: expected shape {shape}, got {array.shape}")
-    if not (np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_):
-        raise TypeError(f"{argument}: expected numbers, got dtype {array.dtype}")
+    _checks.real_array(array, argument, "the values")
     if not np.isfinite(array).all():
         raise ValueError(f"{argument}: contains NaN or infinity")
     return array.reshape(shape)
-
-
-def _check_sizes(sizes):
-    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
-        raise TypeError(f"sizes: expected a list of layer sizes, got {sizes!r}")
-    checked = []
-    for size in sizes:
-        if isinstance(size, (bool, np.bool_)) or not isinstance(size, (numbers.Integral, np.integer)):
-            raise TypeError(f"sizes: layer sizes must be ints, got {size!r}")
-        if size < 1:
-            raise ValueError(f"sizes: layer sizes must be >= 1, got {size}")
-        if size > 2**30:
-            raise ValueError(f"sizes: layer size {size} is larger than the core supports (2**30)")
-        checked.append(int(size))
-    if len(checked) < 2:
-        raise ValueError(f"sizes: need at least 2 layers (input and output), got {len(checked)}")
-    return checked
 
 
 def _layout(sizes):
@@ -82,33 +56,6 @@ def _check_memory(sizes, dtype):
     if available is not None and needed > available:
         raise ValueError(f"sizes: {sizes} needs {count} parameters ({needed / 2**30:.1f} GiB), "
                          f"more than this machine's memory ({available / 2**30:.1f} GiB)")
-
-
-def _check_dtype(dtype):
-    try:
-        dt = np.dtype(dtype)
-    except TypeError:
-        raise TypeError(f"dtype: expected 'float64' or 'float32', got {dtype!r}") from None
-    if dt not in DTYPES:
-        raise ValueError(f"dtype: expected 'float64' or 'float32', got {dt}")
-    return dt
-
-
-def _check_rate(value, argument, *, positive=False):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.floating, np.integer)):
-        raise TypeError(f"{argument}: expected a number, got {value!r}")
-    value = float(value)
-    if not math.isfinite(value) or value < 0 or (positive and value == 0):
-        raise ValueError(f"{argument}: expected a finite number {'> 0' if positive else '>= 0'}, got {value}")
-    return value
-
-
-def _check_count(value, argument, minimum=1):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Integral, np.integer)):
-        raise TypeError(f"{argument}: expected an int, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{argument}: expected an int >= {minimum}, got {value}")
-    return int(value)
 
 
 def _check_pairing(cost, output, argument):
@@ -206,7 +153,7 @@ class Network:
 
     def __init__(self, sizes, cost=CrossEntropyCost, *, activation="sigmoid",
                  output_activation=None, init="default", dtype="float64", seed=None):
-        sizes = _check_sizes(sizes)
+        sizes = _checks.sizes(sizes)
         cost = costs.resolve(cost)
         n_hidden = len(sizes) - 2
         if isinstance(activation, str):
@@ -223,13 +170,10 @@ class Network:
         output = costs.natural_output(cost) if output_activation is None else output_activation
         activations.check_name(output, activations.OUTPUT, "output_activation")
         _check_pairing(cost, output, "output_activation")
-        if init not in INITIALIZERS:
-            raise ValueError(f"init: expected one of {', '.join(INITIALIZERS)}, got {init!r}")
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (numbers.Integral, np.integer))
-                                 or seed < 0):
-            raise ValueError(f"seed: expected None or an int >= 0, got {seed!r}")
+        _checks.choice(init, "init", INITIALIZERS)
+        seed = _checks.seed(seed)
 
-        self._dtype = _check_dtype(dtype)
+        self._dtype = _checks.dtype(dtype)
         self._cost = cost
         self._activations = hidden + [output]
         self._init_guard()
@@ -265,7 +209,7 @@ class Network:
 
     @sizes.setter
     def sizes(self, new):
-        new = _check_sizes(new)
+        new = _checks.sizes(new)
         hidden = set(self._activations[:-1])
         if len(new) != len(self._sizes) and len(hidden) > 1:
             raise ValueError(f"sizes: the hidden layers have different activations "
@@ -499,7 +443,7 @@ class Network:
         As in network2, ``convert=False`` means the y are target vectors (training
         data) and ``convert=True`` that they are int labels.
         """
-        lmbda = _check_rate(lmbda, "lmbda")
+        lmbda = _checks.number(lmbda, "lmbda")
         X, T = self._split(data, "data")
         self._check_convert(data, T, convert, labels_when=True)
         return self._measure(X, T, lmbda)[0]
@@ -517,10 +461,10 @@ class Network:
 
     # ---- gradients ----------------------------------------------------------------
 
-    def _train_arrays(self, data, argument, check=True):
+    def _train_arrays(self, data, argument, check_inputs=True):
         X, T = _data.split(data, self.sizes[0], self.sizes[-1], argument)
-        return (_data.inputs(X, self.dtype, argument, check),
-                _data.targets(T, self.sizes[-1], self.dtype, argument, check))
+        return (_data.inputs(X, self.dtype, argument, check_inputs),
+                _data.targets(T, self.sizes[-1], self.dtype, argument))
 
     def backprop(self, x, y):
         """(nabla_b, nabla_w): the gradient of one sample's cost, in network2's shapes."""
@@ -533,35 +477,24 @@ class Network:
     def update_mini_batch(self, mini_batch, eta, lmbda, n):
         """One step of network2's rule on one mini-batch of m samples:
         W <- (1 - eta lmbda / n) W - (eta / m) sum dW;  b <- b - (eta / m) sum db."""
-        eta = _check_rate(eta, "eta", positive=True)
-        lmbda = _check_rate(lmbda, "lmbda")
-        n = _check_count(n, "n")
+        eta = _checks.number(eta, "eta", positive=True)
+        lmbda = _checks.number(lmbda, "lmbda")
+        n = _checks.integer(n, "n", minimum=1)
         X, Y = self._train_arrays(mini_batch, "mini_batch")
         opts = {"eta": eta, "lmbda": lmbda, "n_total": float(n)}
-        self._train_chunk(X, Y, None, len(X), 0, 1, opts, self._params[:0], np.zeros(1, np.int64), None)
-
-    def _train_chunk(self, X, Y, perm, batch, first, last, opts, state, step, dropout, pool=None,
-                     unchecked=None, loss=None):
-        """Mini-batches first .. last-1 in C; on divergence the parameters are put back.
-
-        unchecked: the argument name of X and Y when they were not checked for
-        NaN and infinity up front.  Such a value reaches the weights of every
-        step that reads it (0 * NaN is NaN), so a chunk that ends non-finite
-        is the moment to look: then the error names the data, not divergence.
-        """
         with self._exclusive("training"):
-            backup = self._params.copy()
-            try:
-                _core.train(self._arch, self._params, X, Y, perm, batch, first, last, opts,
-                            state, step, self._rng_state, dropout, pool, loss)
-            except FloatingPointError:
-                self._params[...] = backup
-                if unchecked is not None:
-                    _data.check_finite(X, unchecked, "inputs")
-                    _data.check_finite(Y, unchecked, "targets")
-                raise FloatingPointError(
-                    "training diverged: a weight became NaN or infinite (try a smaller eta); "
-                    "the network keeps its last finite weights") from None
+            self._check_own_weights()
+            _training.train_chunk(self._model(), X, Y, None, len(X), 0, 1, opts, self._params[:0],
+                                  np.zeros(1, np.int64), None)
+
+    def _model(self):
+        """The pieces of this network that training reads and writes (pynn/_training.py)."""
+        return _training.Model(self._arch, self._params, self._rng_state, self._measure, self._l2_term)
+
+    def _check_own_weights(self):
+        """ValueError before training when NaN or infinity was written into the
+        weights in place (training would call that divergence)."""
+        _checks.finite(self._params, "weights", "the network's weights or biases (changed in place?)")
 
     # ---- training -------------------------------------------------------------------
 
@@ -602,17 +535,42 @@ class Network:
         (RuntimeWarning).  Ctrl-C stops after the mini-batches in flight, with a
         RuntimeWarning and History.stop_reason "interrupted".
         """
-        from ._training import run
-        return run(self, training_data, epochs, mini_batch_size, eta, lmbda, evaluation_data,
-                   monitor_evaluation_cost, monitor_evaluation_accuracy,
-                   monitor_training_cost, monitor_training_accuracy, options)
+        plan = _training.plan(epochs, mini_batch_size, eta, lmbda, evaluation_data,
+                              {"evaluation_cost": monitor_evaluation_cost,
+                               "evaluation_accuracy": monitor_evaluation_accuracy,
+                               "training_cost": monitor_training_cost,
+                               "training_accuracy": monitor_training_accuracy},
+                              options, n_hidden=self.num_layers - 2)
+        # Convert everything once: the caller's lists and arrays are never
+        # touched.  NaN or infinity in the inputs is looked for only if training
+        # ends with non-finite weights (_training.train_chunk): reading the
+        # whole data set up front cost ~4% of an epoch.  Targets are checked now.
+        X, Y = self._train_arrays(training_data, "training_data", check_inputs=plan.epochs == 0)
+        Xe = Te = None
+        if plan.evaluation_data is not None:
+            Xe, Te = self._split(plan.evaluation_data, "evaluation_data")
+        with self._exclusive("training"):
+            self._check_own_weights()
+            seed = plan.options["seed"]
+            if seed is not None or not self._seeded:
+                self._seed_core(seed)  # None: from Python's random, as network2's random.shuffle
+            return _training.run(self._model(), X, Y, Xe, Te, plan)
 
     # ---- files ----------------------------------------------------------------------
 
     def save(self, filename):
-        """Writes the network as JSON (network2's keys plus pynn's), atomically."""
-        from .io import save
-        save(self, filename)
+        """Writes the network as JSON (network2's keys plus pynn's), atomically:
+        a crash leaves the old file or the new one.  Only a regular file (or a
+        new path) is replaced; a sigmoid network's file loads in network2."""
+        with self._exclusive("saving"):
+            saved = io.Saved(list(self._sizes), self._cost, list(self._activations), self._dtype.name,
+                             [W.copy() for W in self._weight_views()], [b.copy() for b in self._bias_views()])
+        io.write(filename, saved)
+
+    def __copy__(self):
+        # A shallow copy would share the parameter buffer but not the guard,
+        # so two threads could train one buffer: copies are always whole.
+        return copy.deepcopy(self)
 
     def __repr__(self):
         return (f"Network(sizes={self.sizes}, cost={self.cost.__name__}, "
@@ -633,3 +591,17 @@ class Network:
         self._init_guard()
         self._arch = self._new_arch(self._sizes, self._activations, self._cost)
         self._layout = _layout(self._sizes)
+
+
+def load(filename):
+    """A Network from a JSON file written by Network.save or by network2.py's save
+    (FormatError for anything else, FileNotFoundError for a missing file)."""
+    saved = io.read(filename)
+    try:
+        net = Network(saved.sizes, saved.cost, activation=saved.activations[:-1],
+                      output_activation=saved.activations[-1], dtype=saved.dtype)
+    except ValueError as error:  # a pairing pynn refuses
+        raise io.FormatError(f"{os.fsdecode(os.fspath(filename))}: {error}") from None
+    for view, array in zip(net._weight_views() + net._bias_views(), saved.weights + saved.biases):
+        view[...] = array
+    return net
