@@ -239,14 +239,19 @@ def configuration(X64, labels, hidden, batch, dtype, peers, repeats, subset):
 
 
 def add_arguments(parser, repeats=3, rows=60000):
-    parser.add_argument("--repeats", type=int, default=repeats, help="runs per configuration (median)")
-    parser.add_argument("--hidden", type=int, nargs="+", default=[100], help="hidden layer sizes to time")
-    parser.add_argument("--batch", type=int, nargs="+", default=[10], help="mini-batch sizes to time")
+    from .cli import positive_int
+    parser.add_argument("--repeats", type=positive_int, default=repeats,
+                        help="runs per configuration (median; default %(default)s)")
+    parser.add_argument("--hidden", type=positive_int, nargs="+", default=[100],
+                        help="hidden layer sizes to time (default %(default)s)")
+    parser.add_argument("--batch", type=positive_int, nargs="+", default=[10],
+                        help="mini-batch sizes to time (default %(default)s)")
     parser.add_argument("--dtype", nargs="+", default=["float64"], choices=["float64", "float32"])
-    parser.add_argument("--rows", type=int, default=rows, help="training rows per epoch")
+    parser.add_argument("--rows", type=positive_int, default=rows,
+                        help="training rows per epoch (default %(default)s)")
     parser.add_argument("--peers", nargs="+", default=["pynn", "numpy", "floor"], choices=PEERS,
                         help="what to time besides pynn (default: numpy and the floor)")
-    parser.add_argument("--subset", type=int, default=2000,
+    parser.add_argument("--subset", type=positive_int, default=2000,
                         help="rows the per-sample network2 style is timed on (then scaled)")
     parser.add_argument("--full", action="store_true",
                         help="every peer, hidden 30 and 100, batch 10 and 128, both dtypes, "

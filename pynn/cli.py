@@ -241,5 +241,7 @@ def main(argv=None):
     except (ValueError, TypeError, OSError, ImportError) as error:
         # bad data, files or options: one line, status 2
         return _fail(str(error).splitlines()[0] if str(error) else type(error).__name__)
+    except MemoryError:
+        return _fail("not enough memory for what the options ask (fewer --rows, smaller --hidden or --sizes?)")
     except KeyboardInterrupt:
         return _fail("interrupted", EXIT_INTERRUPTED)

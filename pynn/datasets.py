@@ -12,9 +12,10 @@ by default ``~/.cache/pynn/<name>``), then (Fashion-MNIST) in Debian's
 downloaded into the cache and checked against their published SHA-256.
 """
 import collections
+import contextlib
 import gzip
 import hashlib
-import io
+import math
 import os
 import pathlib
 import pickle
@@ -27,7 +28,7 @@ import zlib
 
 import numpy as np
 
-from .io import FormatError
+from .io import FormatError, open_regular
 
 try:  # numpy >= 2
     from numpy._core.multiarray import _reconstruct, scalar as _scalar
@@ -64,38 +65,62 @@ _IDX_TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0
 
 # ---- IDX ----------------------------------------------------------------------
 
-def _read_bytes(path):
-    """A file's bytes, gunzipped when it starts with gzip's magic number."""
-    with open(path, "rb") as stream:
-        raw = stream.read()
-    if raw[:2] == b"\x1f\x8b":
-        try:
-            return gzip.decompress(raw)
-        except (OSError, EOFError, zlib.error) as error:
-            raise FormatError(f"{path}: damaged or truncated gzip data ({error})") from None
-    return raw
+# deflate cannot shrink data by more than about 1032:1: a gzip file declaring
+# more inflated bytes than this times its size is not telling the truth
+_GZIP_MAX_RATIO = 1100
+
+
+@contextlib.contextmanager
+def _data_stream(path):
+    """(stream, bound, why): path's bytes, gunzipped when it starts with gzip's
+    magic, an upper bound of how many the stream can give, and what to say
+    when a format declares more.  Regular files
+    only (a FIFO or a device is refused, not read); gzip errors and short
+    reads become FormatError."""
+    with open_regular(path) as raw:
+        size = os.fstat(raw.fileno()).st_size
+        if raw.peek(2)[:2] == b"\x1f\x8b":
+            with gzip.GzipFile(fileobj=raw, mode="rb") as inflated:
+                try:
+                    yield inflated, size * _GZIP_MAX_RATIO, "more than the gzip file can hold"
+                except (OSError, EOFError, zlib.error) as error:
+                    raise FormatError(f"{path}: damaged or truncated gzip data ({error})") from None
+        else:
+            yield raw, size, f"the file has {size} (truncated)"
+
+
+def _read_exactly(stream, count, path, what):
+    """count bytes of stream (FormatError when it ends first)."""
+    data = stream.read(count)
+    if len(data) != count:
+        raise FormatError(f"{path}: truncated {what} ({len(data)} of {count} bytes)")
+    return data
 
 
 def read_idx(path):
-    """The array stored in an IDX file (gzipped or raw), checked strictly."""
-    data = _read_bytes(path)
-    if len(data) < 4:
-        raise FormatError(f"{path}: too short for an IDX header ({len(data)} bytes)")
-    zero, type_code, ndim = struct.unpack(">HBB", data[:4])
-    if zero != 0 or type_code not in _IDX_TYPES:
-        raise FormatError(f"{path}: bad IDX magic number 0x{data[:4].hex()}")
-    if ndim < 1:
-        raise FormatError(f"{path}: IDX file declares {ndim} dimensions")
-    header = 4 + 4 * ndim
-    if len(data) < header:
-        raise FormatError(f"{path}: truncated IDX header")
-    shape = struct.unpack(f">{ndim}I", data[4:header])
-    dtype = np.dtype(_IDX_TYPES[type_code])
-    expected = header + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-    if len(data) != expected:
-        raise FormatError(f"{path}: IDX dimensions {shape} need {expected} bytes, the file has {len(data)}"
-                          + (" (truncated)" if len(data) < expected else " (trailing data)"))
-    return np.frombuffer(data, dtype=dtype, offset=header).reshape(shape).astype(dtype.newbyteorder("="))
+    """The array stored in an IDX file (gzipped or raw), checked strictly: the
+    declared dimensions are checked against the file before anything is
+    allocated, and reading stops at the declared size."""
+    with _data_stream(path) as (stream, bound, too_much):
+        magic = stream.read(4)
+        if len(magic) < 4:
+            raise FormatError(f"{path}: too short for an IDX header ({len(magic)} bytes)")
+        zero, type_code, ndim = struct.unpack(">HBB", magic)
+        if zero != 0 or type_code not in _IDX_TYPES:
+            raise FormatError(f"{path}: bad IDX magic number 0x{magic.hex()}")
+        if ndim < 1:
+            raise FormatError(f"{path}: IDX file declares {ndim} dimensions")
+        shape = struct.unpack(f">{ndim}I", _read_exactly(stream, 4 * ndim, path, "IDX header"))
+        dtype = np.dtype(_IDX_TYPES[type_code])
+        expected = math.prod(shape) * dtype.itemsize  # Python ints: no wrap-around
+        header = 4 + 4 * ndim
+        if header + expected > bound:
+            raise FormatError(f"{path}: IDX dimensions {shape} need {header + expected} bytes, {too_much}")
+        data = _read_exactly(stream, expected, path, f"IDX data for dimensions {shape}")
+        if stream.read(1):
+            raise FormatError(f"{path}: IDX dimensions {shape} need {header + expected} bytes, "
+                              f"the file has more (trailing data)")
+    return np.frombuffer(data, dtype=dtype).reshape(shape).astype(dtype.newbyteorder("="))
 
 
 def _find(directory, stem):
@@ -119,6 +144,8 @@ def read_idx_dir(directory):
             raise FormatError(f"{images_path}: expected images (n, rows, cols), got shape {images.shape}")
         if labels.ndim != 1 or len(labels) != len(images):
             raise FormatError(f"{labels_path}: expected {len(images)} labels, got shape {labels.shape}")
+        if labels.dtype.kind not in "iu":
+            raise FormatError(f"{labels_path}: labels must be stored as integers, got {labels.dtype}")
         if images.dtype != np.uint8:
             raise FormatError(f"{images_path}: expected unsigned bytes, got {images.dtype}")
         if labels.size and (labels.min() < 0 or labels.max() > 9):
@@ -198,7 +225,8 @@ def _part_arrays(part, path, name):
 
 def _read_pickle(path):
     try:
-        content = _ArraysOnly(io.BytesIO(_read_bytes(path)), encoding="latin1").load()
+        with _data_stream(path) as (stream, _, _):
+            content = _ArraysOnly(stream, encoding="latin1").load()
     except FormatError:
         raise
     except Exception as error:  # any failure to decode is a malformed file

@@ -24,6 +24,7 @@ try:
 except ImportError as error:  # pragma: no cover - exercised only without scikit-learn
     raise ImportError("pynn.sklearn needs scikit-learn >= 1.6: pip install 'pynn-mlp[sklearn]'") from error
 
+from . import _checks
 from .network import Network
 
 
@@ -58,8 +59,12 @@ class _PynnEstimator(BaseEstimator):
 
     def _sizes(self, n_features, n_outputs):
         hidden = self.hidden_layer_sizes
-        hidden = [hidden] if isinstance(hidden, numbers.Integral) else list(hidden)
-        return [n_features, *hidden, n_outputs]
+        if isinstance(hidden, (numbers.Integral, np.integer)) and not isinstance(hidden, bool):
+            hidden = [hidden]
+        elif isinstance(hidden, (str, bytes)) or not isinstance(hidden, (list, tuple, np.ndarray)):
+            raise TypeError(f"hidden_layer_sizes: expected an int or a tuple of ints, got {hidden!r}")
+        # the same checks as Network's sizes, under the estimator's name
+        return [n_features, *_checks.sizes([1, *hidden, 1], "hidden_layer_sizes")[1:-1], n_outputs]
 
     def _build(self, X, n_outputs, rng):
         init = self.init
