@@ -374,8 +374,8 @@ def load_data(path=None):
     """
     if path is None and os.path.isfile(NETWORK2_PICKLE):
         path = NETWORK2_PICKLE
-    if path is not None and pathlib.Path(path).is_file():
-        return _read_pickle(path)
+    if path is not None and os.path.exists(path) and not os.path.isdir(path):
+        return _read_pickle(path)  # a file: network2's pickle (a FIFO or device is refused there)
     return tuple(load("mnist", path))
 
 
