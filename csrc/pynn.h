@@ -129,25 +129,32 @@ int pynn_optimizer_state_factor(int optimizer);
    Works through X in blocks, so m may be as large as the data set. */          \
 int pynn_forward_##sfx(const pynn_arch *arch, const real *params,                \
                        const real *X, int64_t m, real *out);                     \
-/* grad <- sum over the m rows of the gradient of C(a(x), y) with respect to    \
-   every parameter (no regularization), in the parameter layout. */             \
+/* grad <- sum over the n rows of w_i times the gradient of C(a(x_i), y_i) with \
+   respect to every parameter (no regularization), in the parameter layout;     \
+   *cost_sum (if not NULL) <- sum of w_i C_i.  w_i = 1 when weights is NULL.     \
+   One forward and backward pass, in blocks of rows (any n). */                 \
 int pynn_gradient_##sfx(const pynn_arch *arch, const real *params,               \
-                        const real *X, const real *Y, int64_t m, real *grad);    \
+                        const real *X, const real *Y, const real *weights,       \
+                        int64_t n, real *grad, double *cost_sum);                \
 /* Cost and accuracy over n rows.  Targets are either Y (n, n_out) or labels    \
    (n,) in [0, n_out); exactly one is non-NULL.  *cost_sum gets the SUM of the  \
-   per-sample costs; *correct the number of rows whose output argmax equals the \
-   label (or the target's argmax). */                                           \
+   per-sample costs w_i C_i; *correct the sum of w_i over the rows whose output \
+   argmax equals the label (or the target's argmax): a count when weights is    \
+   NULL (w_i = 1). */                                                           \
 int pynn_evaluate_##sfx(const pynn_arch *arch, const real *params,               \
                         const real *X, const real *Y, const int64_t *labels,     \
-                        int64_t n, double *cost_sum, int64_t *correct);          \
+                        const real *weights, int64_t n, double *cost_sum,        \
+                        double *correct);                                        \
 /* Trains on the mini-batches first .. last-1 of one epoch: batch k holds the   \
    rows perm[k*batch .. min((k+1)*batch, n)) (rows in order when perm is NULL). \
    state holds pynn_optimizer_state_factor(opt) * P scalars, zero at the start  \
    of a training run; *step counts updates (adam's bias correction).  rng draws \
-   the dropout masks.  Returns PYNN_ENONFINITE if a parameter stops being       \
-   finite; the caller keeps a copy to restore. */                               \
+   the dropout masks.  weights: NULL, or n sample weights >= 0; each step then  \
+   follows the mini-batch's weighted mean gradient.  Returns PYNN_ENONFINITE    \
+   if a parameter stops being finite; the caller keeps a copy to restore. */    \
 int pynn_train_##sfx(const pynn_arch *arch, real *params, const real *X,         \
-                     const real *Y, int64_t n, const int64_t *perm,              \
+                     const real *Y, const real *weights, int64_t n,              \
+                     const int64_t *perm,                                        \
                      int64_t batch, int64_t first, int64_t last,                 \
                      const pynn_train_opts *opts, real *state, int64_t *step,    \
                      pynn_rng *rng);                                             \

@@ -51,18 +51,18 @@ cdef extern from "pynn.h" nogil:
     int pynn_forward_f64(const pynn_arch *, const double *, const double *, int64_t, double *)
     int pynn_forward_f32(const pynn_arch *, const float *, const float *, int64_t, float *)
     int pynn_gradient_f64(const pynn_arch *, const double *, const double *, const double *,
-                          int64_t, double *)
+                          const double *, int64_t, double *, double *)
     int pynn_gradient_f32(const pynn_arch *, const float *, const float *, const float *,
-                          int64_t, float *)
+                          const float *, int64_t, float *, double *)
     int pynn_evaluate_f64(const pynn_arch *, const double *, const double *, const double *,
-                          const int64_t *, int64_t, double *, int64_t *)
+                          const int64_t *, const double *, int64_t, double *, double *)
     int pynn_evaluate_f32(const pynn_arch *, const float *, const float *, const float *,
-                          const int64_t *, int64_t, double *, int64_t *)
-    int pynn_train_f64(const pynn_arch *, double *, const double *, const double *, int64_t,
-                       const int64_t *, int64_t, int64_t, int64_t, const pynn_train_opts *,
+                          const int64_t *, const float *, int64_t, double *, double *)
+    int pynn_train_f64(const pynn_arch *, double *, const double *, const double *, const double *,
+                       int64_t, const int64_t *, int64_t, int64_t, int64_t, const pynn_train_opts *,
                        double *, int64_t *, pynn_rng *)
-    int pynn_train_f32(const pynn_arch *, float *, const float *, const float *, int64_t,
-                       const int64_t *, int64_t, int64_t, int64_t, const pynn_train_opts *,
+    int pynn_train_f32(const pynn_arch *, float *, const float *, const float *, const float *,
+                       int64_t, const int64_t *, int64_t, int64_t, int64_t, const pynn_train_opts *,
                        float *, int64_t *, pynn_rng *)
     double pynn_bench_gemm_floor_f64(const pynn_arch *, int64_t, int64_t)
     double pynn_bench_gemm_floor_f32(const pynn_arch *, int64_t, int64_t)

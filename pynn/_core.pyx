@@ -88,26 +88,44 @@ def forward(Arch arch, const real_t[::1] params, const real_t[:, ::1] X, real_t[
         _raise(status, "forward")
 
 
+cdef const real_t *_weights_ptr(const real_t[::1] weights, int64_t n) except? NULL:
+    """The address of n sample weights, or NULL for None."""
+    if weights is None:
+        return NULL
+    if weights.shape[0] != n:
+        raise ValueError("weights: need one per row of X")
+    return &weights[0]
+
+
 def gradient(Arch arch, const real_t[::1] params, const real_t[:, ::1] X, const real_t[:, ::1] Y,
-             real_t[::1] grad):
-    """grad <- the SUM over the rows of X of each sample's cost gradient."""
+             real_t[::1] grad, const real_t[::1] weights=None):
+    """grad <- the SUM over the rows of X of each sample's cost gradient, times
+    its weight when weights are given; returns the (weighted) SUM of the costs.
+    One pass in C without the GIL, in blocks of rows."""
     _check(arch, params.shape[0], X.shape[1], arch.n_in(), "X")
     _check(arch, grad.shape[0], Y.shape[1], arch.n_out(), "Y")
     if X.shape[0] != Y.shape[0] or X.shape[0] < 1:
         raise ValueError("X, Y: need the same number (>= 1) of rows")
     cdef int status
     cdef int64_t m = X.shape[0]
+    cdef const real_t *w_ptr = _weights_ptr(weights, m)
+    cdef double cost_sum = 0.0
     with nogil:
         if real_t is double:
-            status = pynn_gradient_f64(&arch.arch, &params[0], &X[0, 0], &Y[0, 0], m, &grad[0])
+            status = pynn_gradient_f64(&arch.arch, &params[0], &X[0, 0], &Y[0, 0], w_ptr, m,
+                                       &grad[0], &cost_sum)
         else:
-            status = pynn_gradient_f32(&arch.arch, &params[0], &X[0, 0], &Y[0, 0], m, &grad[0])
+            status = pynn_gradient_f32(&arch.arch, &params[0], &X[0, 0], &Y[0, 0], w_ptr, m,
+                                       &grad[0], &cost_sum)
     if status != PYNN_OK:
         _raise(status, "gradient")
+    return cost_sum
 
 
-def evaluate(Arch arch, const real_t[::1] params, const real_t[:, ::1] X, targets):
-    """(sum of per-sample costs, number correct) over the rows of X.
+def evaluate(Arch arch, const real_t[::1] params, const real_t[:, ::1] X, targets,
+             const real_t[::1] weights=None):
+    """(sum of per-sample costs, number correct) over the rows of X; with
+    weights, both sums weigh each row (the count becomes a float).
 
     targets is a (n, n_out) array of the network's dtype or (n,) int64 labels.
     """
@@ -129,19 +147,20 @@ def evaluate(Arch arch, const real_t[::1] params, const real_t[:, ::1] X, target
         if Y.shape[0] != n or Y.shape[1] != arch.n_out():
             raise ValueError("Y: wrong shape")
         y_ptr = &Y[0, 0]
+    cdef const real_t *w_ptr = _weights_ptr(weights, n)
     cdef double cost_sum = 0.0
-    cdef int64_t correct = 0
+    cdef double correct = 0
     cdef int status
     with nogil:
         if real_t is double:
-            status = pynn_evaluate_f64(&arch.arch, &params[0], &X[0, 0], y_ptr, label_ptr, n,
+            status = pynn_evaluate_f64(&arch.arch, &params[0], &X[0, 0], y_ptr, label_ptr, w_ptr, n,
                                        &cost_sum, &correct)
         else:
-            status = pynn_evaluate_f32(&arch.arch, &params[0], &X[0, 0], y_ptr, label_ptr, n,
+            status = pynn_evaluate_f32(&arch.arch, &params[0], &X[0, 0], y_ptr, label_ptr, w_ptr, n,
                                        &cost_sum, &correct)
     if status != PYNN_OK:
         _raise(status, "evaluate")
-    return cost_sum, int(correct)
+    return cost_sum, (int(correct) if weights is None else correct)
 
 
 cdef class Pool:
@@ -198,11 +217,13 @@ def state_factor(int optimizer):
 def train(Arch arch, real_t[::1] params, const real_t[:, ::1] X, const real_t[:, ::1] Y, perm,
           int64_t batch, int64_t first, int64_t last, dict opts, real_t[::1] state,
           int64_t[::1] step, uint64_t[::1] rng_state, dropout=None, Pool pool=None,
-          double[::1] loss=None):
+          double[::1] loss=None, const real_t[::1] weights=None):
     """Runs the mini-batches first .. last-1 of an epoch in C, without the GIL.
 
     loss: None, or a 1-element float64 array to which the cost sum of every
     mini-batch's rows (before its step, no regularization) is added.
+    weights: None, or one sample weight >= 0 per row of X: each step then
+    follows its mini-batch's weighted mean gradient, and loss is weighted.
 
     perm: None (rows in order) or an int64 permutation of the rows.
     step: a 1-element int64 array counting updates (adam's bias correction).
@@ -253,14 +274,15 @@ def train(Arch arch, real_t[::1] params, const real_t[:, ::1] X, const real_t[:,
     if step.shape[0] != 1 or rng_state.shape[0] != 4:
         raise ValueError("step / rng_state: wrong length")
     cdef real_t *state_ptr = &state[0] if state.shape[0] > 0 else NULL
+    cdef const real_t *w_ptr = _weights_ptr(weights, n)
     cdef int status
     with nogil:
         if real_t is double:
-            status = pynn_train_f64(&arch.arch, &params[0], &X[0, 0], &Y[0, 0], n, perm_ptr,
+            status = pynn_train_f64(&arch.arch, &params[0], &X[0, 0], &Y[0, 0], w_ptr, n, perm_ptr,
                                     batch, first, last, &o, state_ptr, &step[0],
                                     <pynn_rng *>&rng_state[0])
         else:
-            status = pynn_train_f32(&arch.arch, &params[0], &X[0, 0], &Y[0, 0], n, perm_ptr,
+            status = pynn_train_f32(&arch.arch, &params[0], &X[0, 0], &Y[0, 0], w_ptr, n, perm_ptr,
                                     batch, first, last, &o, state_ptr, &step[0],
                                     <pynn_rng *>&rng_state[0])
     if status != PYNN_OK:

@@ -94,8 +94,10 @@ def test_a_copy_is_a_whole_network():
 
 # ---- files that are not regular files ----------------------------------------------
 
-def _run(code, timeout=60):
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout)
+def _run(code, cwd, timeout=60):
+    # cwd: not the clone's root, whose pynn/ folder would shadow the installed package
+    return subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout)
 
 
 def test_save_refuses_to_replace_what_is_not_a_regular_file(tmp_path):
@@ -123,7 +125,7 @@ def test_load_and_readers_refuse_fifos_and_devices_without_blocking(tmp_path):
             f"            assert 'not a regular file' in str(error), error\n"
             f"        else:\n"
             f"            sys.exit('read ' + path)\n")
-    done = _run(code, timeout=60)  # a blocking open or an endless read would time out
+    done = _run(code, tmp_path, timeout=60)  # a blocking open or an endless read would time out
     assert done.returncode == 0, done.stderr
 
 
@@ -171,7 +173,7 @@ def test_a_gzip_bomb_is_not_inflated(tmp_path):
             f"    assert 'trailing data' in str(error), error\n"
             f"grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before\n"
             f"assert grown < 50 * 1024, grown  # KiB: nowhere near the 300 MB\n")
-    done = _run(code)
+    done = _run(code, tmp_path)
     assert done.returncode == 0, done.stderr
 
 
@@ -247,7 +249,7 @@ def test_nan_written_into_the_weights_is_named():
 ])
 def test_cli_counts_are_named(tmp_path, args, match):
     done = subprocess.run([sys.executable, "-m", "pynn", *args], capture_output=True, text=True,
-                          timeout=60, cwd=tmp_path)
+                          timeout=60, cwd=tmp_path)  # not the clone's root
     assert done.returncode == 2 and match in done.stderr and "Traceback" not in done.stderr
 
 
