@@ -150,3 +150,16 @@ def evaluation_targets(T, dtype, argument):
     if T.ndim == 1:
         return T
     return targets(T, T.shape[1], dtype, argument)
+
+
+def sample_weights(value, n, dtype, argument):
+    """n sample weights in dtype: real, finite, >= 0, not all zero."""
+    w = _checks.real_array(np.asarray(value), argument, "weights")
+    if w.ndim != 1 or len(w) != n:
+        raise ValueError(f"{argument}: expected one weight per sample, shape ({n},), got {w.shape}")
+    w = _checks.finite(np.ascontiguousarray(w, dtype=dtype), argument, "weights")
+    if (w < 0).any():
+        raise ValueError(f"{argument}: weights must be >= 0, got {w.min()}")
+    if not w.any():
+        raise ValueError(f"{argument}: the weights are all zero: nothing to learn from")
+    return w

@@ -32,13 +32,13 @@ _DEFAULTS = {
     "optimizer": "sgd", "momentum": 0.9, "rho": 0.9, "beta1": 0.9, "beta2": 0.999,
     "epsilon": 1e-8, "l1": 0.0, "dropout": 0.0, "early_stopping": None,
     "restore_best": True, "lr_schedule": None, "patience": 10, "shuffle": True,
-    "seed": None, "progress": False, "callback": None, "verbose": False,
+    "seed": None, "progress": False, "callback": None, "verbose": False, "sample_weight": None,
 }
 
 Model = collections.namedtuple("Model", "arch params rng_state measure l2_term")
 Model.__doc__ = """What training works on: the core's description of the network, its
-parameter buffer and random state (changed in place), measure(X, T, lmbda)
--> (cost, correct) and l2_term(lmbda, n)."""
+parameter buffer and random state (changed in place), measure(X, T, lmbda,
+weights=None) -> (cost, correct) and l2_term(lmbda, n)."""
 
 Plan = collections.namedtuple("Plan", "epochs batch eta lmbda evaluation_data monitored options")
 
@@ -121,7 +121,7 @@ def _is_classification(T):
 
 
 def train_chunk(model, X, Y, perm, batch, first, last, opts, state, step, dropout, pool=None,
-                unchecked=None, loss=None):
+                unchecked=None, loss=None, weights=None):
     """Mini-batches first .. last-1 in C; on divergence the parameters are put back.
 
     unchecked: the argument name of X when it was not checked for NaN and
@@ -132,7 +132,7 @@ def train_chunk(model, X, Y, perm, batch, first, last, opts, state, step, dropou
     backup = model.params.copy()
     try:
         _core.train(model.arch, model.params, X, Y, perm, batch, first, last, opts,
-                    state, step, model.rng_state, dropout, pool, loss)
+                    state, step, model.rng_state, dropout, pool, loss, weights)
     except FloatingPointError:
         model.params[...] = backup
         if unchecked is not None:
@@ -174,13 +174,16 @@ def epoch_line(metrics, epochs, n_train, n_eval):
     return "  ".join(parts)
 
 
-def run(model, X, Y, Xe, Te, plan):
-    """Trains model on (X, Y) as plan says, watching (Xe, Te) when given; a History."""
+def run(model, X, Y, Xe, Te, plan, weights=None):
+    """Trains model on (X, Y) as plan says, watching (Xe, Te) when given; a History.
+    weights: None, or the checked sample weights of the rows of X."""
     epochs, batch, eta, lmbda = plan.epochs, plan.batch, plan.eta, plan.lmbda
     o, monitored = plan.options, plan.monitored
     has_eval = Xe is not None
     n = len(X)
-    opts = {"eta": eta, "lmbda": lmbda, "l1": o["l1"], "n_total": float(n),
+    # n of the decay terms and of the means: the rows, or the weights' sum
+    total = float(n) if weights is None else float(np.sum(weights, dtype=np.float64))
+    opts = {"eta": eta, "lmbda": lmbda, "l1": o["l1"], "n_total": total,
             "optimizer": OPTIMIZERS[o["optimizer"]], "momentum": o["momentum"], "rho": o["rho"],
             "beta1": o["beta1"], "beta2": o["beta2"], "epsilon": o["epsilon"]}
     threads = threads_setting() or _core.blas_threads()
@@ -217,7 +220,7 @@ def run(model, X, Y, Xe, Te, plan):
                 for first in range(0, n_batches, chunk):
                     last = min(first + chunk, n_batches)
                     train_chunk(model, X, Y, perm, batch, first, last, opts, state, step, o["dropout"],
-                                pool, unchecked="training_data", loss=loss)
+                                pool, unchecked="training_data", loss=loss, weights=weights)
                     if bar is not None:
                         bar.update(last - first)
             finally:
@@ -227,9 +230,9 @@ def run(model, X, Y, Xe, Te, plan):
             # measure first, then record: an interrupt cannot leave the four
             # lists of History at different lengths
             metrics = {"epoch": epoch, "eta": opts["eta"],
-                       "training_loss": loss[0] / n + model.l2_term(lmbda, n)}
+                       "training_loss": loss[0] / total + model.l2_term(lmbda, total)}
             if train_cost:
-                metrics["training_cost"], metrics["training_accuracy"] = model.measure(X, Y, lmbda)
+                metrics["training_cost"], metrics["training_accuracy"] = model.measure(X, Y, lmbda, weights)
             if eval_cost:
                 metrics["evaluation_cost"], metrics["evaluation_accuracy"] = model.measure(Xe, Te, lmbda)
             metrics["seconds"] = time.perf_counter() - started

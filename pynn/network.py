@@ -407,9 +407,9 @@ class Network:
 
     # ---- evaluation ---------------------------------------------------------------
 
-    def _evaluate(self, X, T):
+    def _evaluate(self, X, T, weights=None):
         with self._exclusive("evaluation"):
-            return _core.evaluate(self._arch, self._params, X, T)
+            return _core.evaluate(self._arch, self._params, X, T, weights)
 
     def _split(self, data, argument):
         X, T = _data.split(data, self.sizes[0], self.sizes[-1], argument)
@@ -448,10 +448,12 @@ class Network:
         self._check_convert(data, T, convert, labels_when=True)
         return self._measure(X, T, lmbda)[0]
 
-    def _measure(self, X, T, lmbda):
-        """(mean cost + 0.5 (lmbda/n) sum ||w||^2, number correct) over n rows."""
-        cost_sum, correct = self._evaluate(X, T)
-        return cost_sum / len(X) + self._l2_term(lmbda, len(X)), correct
+    def _measure(self, X, T, lmbda, weights=None):
+        """(mean cost + 0.5 (lmbda/n) sum ||w||^2, number correct) over n rows; with
+        sample weights, the weighted mean, n their sum and a weighted count."""
+        cost_sum, correct = self._evaluate(X, T, weights)
+        n = len(X) if weights is None else float(np.sum(weights, dtype=np.float64))
+        return cost_sum / n + self._l2_term(lmbda, n), correct
 
     def _l2_term(self, lmbda, n):
         """network2's regularization term of the cost: 0.5 (lmbda/n) sum ||w||^2."""
@@ -523,6 +525,10 @@ class Network:
           for regression targets); restore_best=True puts the best weights back.
         - lr_schedule=None or "halve_on_plateau": halve eta after `patience`
           (default 10) epochs without a new best, stop below eta/128.
+        - sample_weight=None: one weight >= 0 per training sample, its share of
+          each mini-batch's mean gradient (sum w_i g_i / sum w_i), of the
+          reported training cost and accuracy (then a weighted count), and of
+          n in the L2 decay (sum w_i): integer weights act as repeated rows.
         - shuffle=True, seed=None (an int: the same shuffles and dropout masks).
         - progress=False: per-epoch lines (80 columns) and, on a terminal, a bar.
         - verbose=False: network2's per-epoch printout.
@@ -546,6 +552,9 @@ class Network:
         # ends with non-finite weights (_training.train_chunk): reading the
         # whole data set up front cost ~4% of an epoch.  Targets are checked now.
         X, Y = self._train_arrays(training_data, "training_data", check_inputs=plan.epochs == 0)
+        weights = None
+        if plan.options["sample_weight"] is not None:
+            weights = _data.sample_weights(plan.options["sample_weight"], len(X), self.dtype, "sample_weight")
         Xe = Te = None
         if plan.evaluation_data is not None:
             Xe, Te = self._split(plan.evaluation_data, "evaluation_data")
@@ -554,7 +563,7 @@ class Network:
             seed = plan.options["seed"]
             if seed is not None or not self._seeded:
                 self._seed_core(seed)  # None: from Python's random, as network2's random.shuffle
-            return _training.run(self._model(), X, Y, Xe, Te, plan)
+            return _training.run(self._model(), X, Y, Xe, Te, plan, weights)
 
     # ---- files ----------------------------------------------------------------------
 

@@ -99,16 +99,20 @@ def backprop(weights, biases, acts, cost_name, x, y):
     return nabla_b, nabla_w
 
 
-def mean_gradient(weights, biases, acts, cost_name, batch):
-    """Mean over the batch of (nabla_b, nabla_w)."""
+def mean_gradient(weights, biases, acts, cost_name, batch, sample_weight=None):
+    """Mean over the batch of (nabla_b, nabla_w); with sample weights w_i the
+    weighted mean sum w_i nabla_i / sum w_i (zero when the weights sum to 0)."""
+    w = [1.0] * len(batch) if sample_weight is None else list(sample_weight)
     sum_b = [np.zeros_like(b) for b in biases]
     sum_w = [np.zeros_like(W) for W in weights]
-    for x, y in batch:
+    for (x, y), weight in zip(batch, w):
         nb, nw = backprop(weights, biases, acts, cost_name, x, y)
-        sum_b = [s + d for s, d in zip(sum_b, nb)]
-        sum_w = [s + d for s, d in zip(sum_w, nw)]
-    m = len(batch)
-    return [s / m for s in sum_b], [s / m for s in sum_w]
+        sum_b = [s + weight * d for s, d in zip(sum_b, nb)]
+        sum_w = [s + weight * d for s, d in zip(sum_w, nw)]
+    total = sum(w)
+    if total == 0:
+        return [0 * s for s in sum_b], [0 * s for s in sum_w]
+    return [s / total for s in sum_b], [s / total for s in sum_w]
 
 
 def sgd_step(weights, biases, acts, cost_name, batch, eta, lmbda, n):
@@ -127,19 +131,24 @@ def sgd_epoch(weights, biases, acts, cost_name, data, batch_size, eta, lmbda):
     return weights, biases
 
 
-def total_cost(weights, biases, acts, cost_name, data, lmbda):
-    """Mean cost plus 0.5 (lmbda / n) sum ||W||^2."""
-    n = len(data)
-    mean = sum(cost(cost_name, feedforward(weights, biases, acts, x), y) for x, y in data) / n
+def total_cost(weights, biases, acts, cost_name, data, lmbda, sample_weight=None):
+    """Mean cost plus 0.5 (lmbda / n) sum ||W||^2; with sample weights w_i the
+    weighted mean, and n = sum w_i."""
+    w = [1.0] * len(data) if sample_weight is None else list(sample_weight)
+    n = sum(w)
+    mean = sum(weight * cost(cost_name, feedforward(weights, biases, acts, x), y)
+               for (x, y), weight in zip(data, w)) / n
     return mean + 0.5 * (lmbda / n) * sum(float(np.sum(W * W)) for W in weights)
 
 
-def accuracy(weights, biases, acts, data):
-    """Samples whose output argmax equals the label (y an int, or a one-hot column)."""
+def accuracy(weights, biases, acts, data, sample_weight=None):
+    """Samples whose output argmax equals the label (y an int, or a one-hot
+    column); with sample weights, the sum of their weights."""
+    w = [1] * len(data) if sample_weight is None else list(sample_weight)
     hits = 0
-    for x, y in data:
+    for (x, y), weight in zip(data, w):
         label = y if np.ndim(y) == 0 else int(np.argmax(y))
-        hits += int(np.argmax(feedforward(weights, biases, acts, x)) == label)
+        hits += weight * int(np.argmax(feedforward(weights, biases, acts, x)) == label)
     return hits
 
 
@@ -154,30 +163,35 @@ def accuracy(weights, biases, acts, data):
 #             w <- w - eta (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
 
 def train(weights, biases, acts, cost_name, data, batch_size, eta, epochs, *, lmbda=0.0, l1=0.0,
-          optimizer="sgd", momentum=0.9, rho=0.9, beta1=0.9, beta2=0.999, epsilon=1e-8):
-    """Epochs of mini-batch training over data in order, with one of the rules."""
+          optimizer="sgd", momentum=0.9, rho=0.9, beta1=0.9, beta2=0.999, epsilon=1e-8,
+          sample_weight=None):
+    """Epochs of mini-batch training over data in order, with one of the rules;
+    with sample weights, each step follows the batch's weighted mean gradient
+    and n (of the decay terms) is the weights' sum."""
     params = list(weights) + list(biases)
     is_weight = [True] * len(weights) + [False] * len(biases)
     first = [np.zeros_like(p) for p in params]
     second = [np.zeros_like(p) for p in params]
-    n = len(data)
+    n = len(data) if sample_weight is None else sum(sample_weight)
+    rows = len(data)
     step = 0
     layers = len(weights)
 
-    def gradient_at(point, batch):
-        gb, gw = mean_gradient(point[:layers], point[layers:], acts, cost_name, batch)
+    def gradient_at(point, batch, batch_weight):
+        gb, gw = mean_gradient(point[:layers], point[layers:], acts, cost_name, batch, batch_weight)
         grads = list(gw) + list(gb)
         return [g + (lmbda / n) * p + (l1 / n) * np.sign(p) if w else g
                 for g, p, w in zip(grads, point, is_weight)]
 
     for _ in range(epochs):
-        for k in range(0, n, batch_size):
+        for k in range(0, rows, batch_size):
             batch = data[k:k + batch_size]
+            batch_weight = None if sample_weight is None else sample_weight[k:k + batch_size]
             step += 1
             if optimizer == "nesterov":
-                grads = gradient_at([p + momentum * v for p, v in zip(params, first)], batch)
+                grads = gradient_at([p + momentum * v for p, v in zip(params, first)], batch, batch_weight)
             else:
-                grads = gradient_at(params, batch)
+                grads = gradient_at(params, batch, batch_weight)
             new = []
             for i, (p, g) in enumerate(zip(params, grads)):
                 if optimizer == "sgd":
