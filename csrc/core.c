@@ -23,6 +23,8 @@
 #define PYNN_POOL_MIN_RULE 16384
 /* Mini-batches up to this size train with one BLAS thread (see train.inc). */
 #define PYNN_SINGLE_THREAD_BATCH 32
+/* A full-batch gradient whose blocks take fewer flops runs on one BLAS thread. */
+#define PYNN_GRADIENT_SINGLE_FLOPS 2e7
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #define PYNN_HAVE_SMALL_KERNELS 1

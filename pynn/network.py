@@ -13,7 +13,7 @@ import threading
 
 import numpy as np
 
-from . import _checks, _core, _data, _training, activations, costs, io
+from . import _checks, _core, _data, _training, activations, costs, io, second_order
 from .costs import CrossEntropyCost
 from .history import History  # noqa: F401  (pynn.network.History, as before)
 
@@ -564,6 +564,28 @@ class Network:
             if seed is not None or not self._seeded:
                 self._seed_core(seed)  # None: from Python's random, as network2's random.shuffle
             return _training.run(self._model(), X, Y, Xe, Te, plan, weights)
+
+    # ---- full-batch, second-order training (pynn/second_order.py) -------------
+
+    def lbfgs(self, training_data, max_iter=200, *, lmbda=0.0, l1=0.0, tol=1e-5, max_fun=15000,
+              sample_weight=None, callback=None):
+        """Full-batch L-BFGS (scipy's L-BFGS-B; pip install "pynn-mlp[lbfgs]") on the
+        training cost (weighted mean cost + L2 / L1 terms as in SGD): no mini-batch
+        size, no learning rate.  Each cost and gradient is one pass over the data in
+        C.  max_iter: iterations; tol: the projected gradient at which it stops;
+        callback(iteration, metrics) returning False stops.  Returns a History (one
+        entry per iteration; stop_reason "converged" or "max_iter")."""
+        return second_order.lbfgs(self, training_data, max_iter, lmbda=lmbda, l1=l1, tol=tol,
+                                  max_fun=max_fun, sample_weight=sample_weight, callback=callback)
+
+    def newton(self, training_data, steps=10, *, lmbda=0.0, sample_weight=None, damping=0.01,
+               cg_iterations=50, cg_tol=1e-4, callback=None):
+        """Hessian-free Newton steps dw = -(H + damping I)^-1 grad C (the design notes'
+        Newton step, damped), H v by differences of the core's gradients and the
+        system solved by conjugate gradients; for small networks.  Returns a History."""
+        return second_order.newton(self, training_data, steps, lmbda=lmbda, sample_weight=sample_weight,
+                                   damping=damping, cg_iterations=cg_iterations, cg_tol=cg_tol,
+                                   callback=callback)
 
     # ---- files ----------------------------------------------------------------------
 

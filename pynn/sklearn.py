@@ -20,12 +20,20 @@ try:
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.utils import check_random_state
     from sklearn.utils.multiclass import check_classification_targets
-    from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+    from sklearn.utils.class_weight import compute_sample_weight
+    from sklearn.utils.metaestimators import available_if
+    from sklearn.utils.validation import _check_sample_weight, check_is_fitted, column_or_1d, validate_data
 except ImportError as error:  # pragma: no cover - exercised only without scikit-learn
     raise ImportError("pynn.sklearn needs scikit-learn >= 1.6: pip install 'pynn-mlp[sklearn]'") from error
 
 from . import _checks
 from .network import Network
+
+
+def _stochastic(estimator):
+    """partial_fit exists for the mini-batch rules only, not full-batch L-BFGS
+    (as scikit-learn's MLP)."""
+    return estimator.optimizer != "lbfgs"
 
 
 class _PynnEstimator(BaseEstimator):
@@ -92,7 +100,7 @@ class _PynnEstimator(BaseEstimator):
             raise ValueError(f"batch_size: expected 'auto' or an int >= 1, got {self.batch_size!r}")
         return min(int(self.batch_size), n)
 
-    def _train(self, X, T, epochs, rng, incremental=False):
+    def _train(self, X, T, epochs, rng, incremental=False, sample_weight=None):
         """Runs SGD for up to `epochs` on (X, T) and appends to loss_curve_ (the
         core's mean cost of the mini-batches of each epoch, plus the L2 term).
         Stops as scikit-learn's MLP does: when the loss (or, with
@@ -113,7 +121,11 @@ class _PynnEstimator(BaseEstimator):
             valid, train = order[:n_valid], order[n_valid:]
             evaluation = (X[valid], T[valid])
             X, T = X[train], T[train]
+            if sample_weight is not None:
+                sample_weight = sample_weight[train]
         net = self.network_
+        if self.optimizer == "lbfgs":
+            return self._train_lbfgs(X, T, epochs, sample_weight)
         best = {}
 
         def after_epoch(epoch, metrics):
@@ -137,7 +149,8 @@ class _PynnEstimator(BaseEstimator):
         history = net.SGD(
             (X, T), epochs, self._batch(len(X)), self.eta, lmbda=self.lmbda, optimizer=self.optimizer,
             l1=self.l1, dropout=self.dropout, momentum=self.momentum, shuffle=self.shuffle,
-            seed=int(rng.randint(2**31 - 1)), callback=after_epoch, verbose=bool(self.verbose))
+            seed=int(rng.randint(2**31 - 1)), callback=after_epoch, verbose=bool(self.verbose),
+            sample_weight=sample_weight)
         if "params" in best:
             net.weights, net.biases = best["params"]
         self.n_iter_ += len(history.epochs)
@@ -148,6 +161,31 @@ class _PynnEstimator(BaseEstimator):
                           f"{self.n_iter_no_change} epochs); raise epochs or tol",
                           ConvergenceWarning, stacklevel=3)
         return self
+
+    def _train_lbfgs(self, X, T, epochs, sample_weight):
+        """Full-batch L-BFGS, as scikit-learn's solver="lbfgs": at most `epochs`
+        iterations, stopping when the projected gradient falls below tol."""
+        history = self.network_.lbfgs((X, T), epochs, lmbda=self.lmbda, l1=self.l1, tol=self.tol,
+                                      sample_weight=sample_weight)
+        self.loss_curve_ = [e["training_loss"] for e in history.epochs]
+        self.best_loss_ = min(self.loss_curve_, default=np.inf)
+        self.n_iter_ = len(history.epochs)
+        self.t_ = self.n_iter_ * len(X)
+        if history.stop_reason != "converged":
+            warnings.warn(f"{type(self).__name__}: L-BFGS ran out of its {epochs} iterations "
+                          f"({history.message}); raise epochs or tol", ConvergenceWarning, stacklevel=3)
+        return self
+
+    def _sample_weight(self, X, sample_weight, y=None):
+        """sample_weight checked as scikit-learn does, times class_weight's
+        factors (the classifier's); None when every weight would be 1."""
+        class_weight = getattr(self, "class_weight", None)
+        if sample_weight is None and class_weight is None:
+            return None
+        weights = _check_sample_weight(sample_weight, X, dtype=np.float64)
+        if class_weight is not None:
+            weights = weights * compute_sample_weight(class_weight, y)
+        return weights
 
     def _check_stopping(self):
         if isinstance(self.tol, bool) or not isinstance(self.tol, numbers.Real) or not self.tol >= 0:
@@ -178,7 +216,12 @@ class PynnClassifier(ClassifierMixin, _PynnEstimator):
     score, has not improved by tol for more than n_iter_no_change epochs, as
     scikit-learn's MLP; a fit that runs out of epochs first warns with
     ConvergenceWarning), shuffle, random_state, dtype (None: float32 for
-    float32 data, else float64; outputs come in this dtype), verbose.
+    float32 data, else float64; outputs come in this dtype), verbose,
+    class_weight (None, "balanced": n / (n_classes * count of the class), or a
+    dict {label: weight}; multiplies sample_weight).  optimizer may be any of
+    SGD's rules or "lbfgs" (full-batch, scikit-learn's solver="lbfgs"; epochs
+    is then its iteration limit, and lmbda = scikit-learn's alpha).
+    fit and partial_fit take sample_weight.
 
     Attributes: classes_, n_features_in_, network_ (the trained pynn.Network),
     loss_curve_ (per epoch: the mean cost of its mini-batches as they were
@@ -189,8 +232,20 @@ class PynnClassifier(ClassifierMixin, _PynnEstimator):
     _cost = "log_likelihood"
     _output_activation = "softmax"
 
-    def fit(self, X, y):
-        """Trains a new network on X (n, n_features) and labels y (n,)."""
+    def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, epochs=200, batch_size="auto",
+                 eta=0.001, optimizer="adam", lmbda=0.0, l1=0.0, dropout=0.0, momentum=0.9,
+                 init="auto", early_stopping=False, validation_fraction=0.1, n_iter_no_change=10,
+                 tol=1e-4, shuffle=True, random_state=None, dtype=None, verbose=False, class_weight=None):
+        super().__init__(hidden_layer_sizes, activation, epochs=epochs, batch_size=batch_size, eta=eta,
+                         optimizer=optimizer, lmbda=lmbda, l1=l1, dropout=dropout, momentum=momentum,
+                         init=init, early_stopping=early_stopping, validation_fraction=validation_fraction,
+                         n_iter_no_change=n_iter_no_change, tol=tol, shuffle=shuffle,
+                         random_state=random_state, dtype=dtype, verbose=verbose)
+        self.class_weight = class_weight
+
+    def fit(self, X, y, sample_weight=None):
+        """Trains a new network on X (n, n_features) and labels y (n,);
+        sample_weight: one weight >= 0 per row (times class_weight's)."""
         self._check_epochs()
         X, y = validate_data(self, X, y, reset=True, dtype=(np.float64, np.float32))
         if hasattr(self, "_random_state_"):
@@ -203,9 +258,11 @@ class PynnClassifier(ClassifierMixin, _PynnEstimator):
             raise ValueError(f"{type(self).__name__} needs samples of at least 2 classes in the data; "
                              f"got 1 class ({self.classes_[0]!r})")
         self._build(X, len(self.classes_), rng)
-        return self._train(X, np.searchsorted(self.classes_, y), self.epochs, rng)
+        return self._train(X, np.searchsorted(self.classes_, y), self.epochs, rng,
+                           sample_weight=self._sample_weight(X, sample_weight, y))
 
-    def partial_fit(self, X, y, classes=None):
+    @available_if(_stochastic)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
         """One epoch on (X, y); the first call needs `classes` (all labels that will occur).
         Each call starts the optimizer's state (moments, velocities) afresh."""
         first = not hasattr(self, "network_")
@@ -225,7 +282,8 @@ class PynnClassifier(ClassifierMixin, _PynnEstimator):
         unknown = np.setdiff1d(y, self.classes_)
         if unknown.size:
             raise ValueError(f"y: labels {unknown} are not in classes {self.classes_}")
-        return self._train(X, np.searchsorted(self.classes_, y), 1, rng, incremental=True)
+        return self._train(X, np.searchsorted(self.classes_, y), 1, rng, incremental=True,
+                           sample_weight=self._sample_weight(X, sample_weight, y))
 
     def predict_proba(self, X):
         """(n, n_classes) class probabilities, columns in the order of classes_."""
@@ -260,8 +318,9 @@ class PynnRegressor(RegressorMixin, _PynnEstimator):
         tags.target_tags.multi_output = True  # y may be (n, n_targets)
         return tags
 
-    def fit(self, X, y):
-        """Trains a new network on X (n, n_features) and targets y."""
+    def fit(self, X, y, sample_weight=None):
+        """Trains a new network on X (n, n_features) and targets y;
+        sample_weight: one weight >= 0 per row."""
         self._check_epochs()
         X, y = validate_data(self, X, y, reset=True, dtype=(np.float64, np.float32),
                              multi_output=True, y_numeric=True)
@@ -271,9 +330,10 @@ class PynnRegressor(RegressorMixin, _PynnEstimator):
         self._single_output = y.ndim == 1
         T = y.reshape(len(y), -1)
         self._build(X, T.shape[1], rng)
-        return self._train(X, T, self.epochs, rng)
+        return self._train(X, T, self.epochs, rng, sample_weight=self._sample_weight(X, sample_weight))
 
-    def partial_fit(self, X, y):
+    @available_if(_stochastic)
+    def partial_fit(self, X, y, sample_weight=None):
         """One epoch on (X, y).  Each call starts the optimizer's state afresh."""
         first = not hasattr(self, "network_")
         X, y = validate_data(self, X, y, reset=first, dtype=(np.float64, np.float32),
@@ -285,7 +345,7 @@ class PynnRegressor(RegressorMixin, _PynnEstimator):
             self._build(X, T.shape[1], rng)
         elif T.shape[1] != self.network_.sizes[-1]:
             raise ValueError(f"y: expected {self.network_.sizes[-1]} targets per sample, got {T.shape[1]}")
-        return self._train(X, T, 1, rng, incremental=True)
+        return self._train(X, T, 1, rng, incremental=True, sample_weight=self._sample_weight(X, sample_weight))
 
     def predict(self, X):
         """Predicted targets: (n,) when trained on 1-D y, else (n, n_targets),

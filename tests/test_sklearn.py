@@ -19,7 +19,16 @@ from pynn.sklearn import PynnClassifier, PynnRegressor  # noqa: E402
 EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples")
 
 
-@parametrize_with_checks([PynnClassifier(), PynnRegressor()])
+def _expected_failures(estimator):
+    if getattr(estimator, "optimizer", None) == "lbfgs":
+        return {}  # full batch: weighting a row is repeating it (the check passes)
+    return {"check_sample_weight_equivalence_on_dense_data":
+            "stochastic mini-batches: a weighted row and its repeats fall into different mini-batches; "
+            "the equivalence that holds (full batch, in order) is tested in test_sample_weight.py"}
+
+
+@parametrize_with_checks([PynnClassifier(), PynnRegressor(), PynnClassifier(optimizer="lbfgs"),
+                          PynnRegressor(optimizer="lbfgs")], expected_failed_checks=_expected_failures)
 def test_check_estimator(estimator, check):
     check(estimator)
 
@@ -123,7 +132,7 @@ def test_grid_search_on_a_dask_cluster():
 def test_bad_hyper_parameters_raise_at_fit(digits):
     X, y = digits.train
     for bad, match in ((dict(epochs=0), "epochs"), (dict(batch_size=0), "batch_size"),
-                       (dict(activation="swish"), "activation"), (dict(optimizer="lbfgs"), "optimizer"),
+                       (dict(activation="swish"), "activation"), (dict(optimizer="bogus"), "optimizer"),
                        (dict(early_stopping=True, validation_fraction=1.5), "validation_fraction")):
         with pytest.raises(ValueError, match=match):
             PynnClassifier(**bad).fit(X[:50], y[:50])
