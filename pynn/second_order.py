@@ -118,16 +118,18 @@ def lbfgs(net, training_data, max_iter=200, *, lmbda=0.0, l1=0.0, tol=1e-5, max_
     _checks.function(callback, "callback")
     objective = Objective(net, training_data, lmbda, l1, sample_weight)
     history = History(n_training=len(objective.X))
-    started = time.perf_counter()
+    clock = [time.perf_counter()]
 
     def record(intermediate_result):
+        now = time.perf_counter()
         metrics = {"epoch": len(history.epochs) + 1, "training_loss": float(intermediate_result.fun),
-                   "evaluations": objective.evaluations, "seconds": time.perf_counter() - started}
+                   "evaluations": objective.evaluations, "seconds": now - clock[0]}
         history.epochs.append(metrics)
         if callback is not None:
             objective.set(intermediate_result.x)
             if callback(metrics["epoch"], dict(metrics)) is False:
                 raise StopIteration
+        clock[0] = time.perf_counter()  # the next iteration's seconds leave the callback out
 
     result = minimize(objective.value_and_gradient, objective.parameters(), jac=True, method="L-BFGS-B",
                       callback=record, options={"maxiter": max_iter, "maxfun": max_fun, "gtol": tol})
@@ -157,8 +159,8 @@ def newton(net, training_data, steps=10, *, lmbda=0.0, sample_weight=None, dampi
     objective = Objective(net, training_data, lmbda, 0.0, sample_weight)
     history = History(n_training=len(objective.X))
     theta = objective.parameters()
-    cost, grad = objective.value_and_gradient(theta)
     started = time.perf_counter()
+    cost, grad = objective.value_and_gradient(theta)
     for step in range(1, steps + 1):
         p, model_decrease = _conjugate_gradient(lambda v: objective.hessian_vector_product(theta, v)
                                                 + damping * v, grad, cg_iterations, cg_tol)
@@ -185,6 +187,7 @@ def newton(net, training_data, steps=10, *, lmbda=0.0, sample_weight=None, dampi
             if callback(step, dict(metrics)) is False:
                 history.stop_reason = "callback"
                 break
+        started = time.perf_counter()
     objective.set(theta)
     history.evaluations = objective.evaluations
     return history
