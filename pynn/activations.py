@@ -5,6 +5,8 @@ network2's module-level helpers and are what users call on column vectors.
 """
 import numpy as np
 
+from . import _checks
+
 # name -> enum pynn_activation in csrc/pynn.h.  Save files store the names.
 CODES = {
     "sigmoid": 0,
@@ -33,9 +35,5 @@ def sigmoid_prime(z):
 
 
 def check_name(name, allowed, argument):
-    """Returns name if it is one of allowed, else raises a ValueError naming the argument."""
-    if not isinstance(name, str):
-        raise TypeError(f"{argument}: expected an activation name (str), got {type(name).__name__}")
-    if name not in allowed:
-        raise ValueError(f"{argument}: unknown activation {name!r}; expected one of {', '.join(allowed)}")
-    return name
+    """Returns name if it is one of allowed, else raises an error naming the argument."""
+    return _checks.choice(name, argument, allowed)
