@@ -17,7 +17,7 @@ import tempfile
 
 import numpy as np
 
-from . import _checks, activations, costs
+from . import _checks, _layout, activations, costs
 
 FORMAT = "pynn-network-1"
 # network2 looks the cost up by name in its own module and builds an all-sigmoid
@@ -138,7 +138,7 @@ def read(filename):
         _fail(path, f"'sizes' must be a list of at least 2 ints in [1, 2**30], got {_shorten(sizes)}")
     n_layers = len(sizes) - 1
     # every parameter takes at least 2 bytes of JSON ("0,"): a file cannot hold more
-    count = sum(n_out * (n_in + 1) for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+    count = _layout.count(sizes)
     if count > len(raw) // 2:
         _fail(path, f"'sizes' {_shorten(sizes)} declare {count} parameters, more than the file can hold")
     cost = data["cost"]

@@ -13,12 +13,13 @@ import threading
 
 import numpy as np
 
-from . import _checks, _core, _data, _training, activations, costs, io, second_order
+from . import _checks, _core, _data, _layout, _training, activations, costs, io, second_order
 from .costs import CrossEntropyCost
 from .history import History  # noqa: F401  (pynn.network.History, as before)
 
 
 INITIALIZERS = ("default", "large", "xavier", "he")
+
 
 def _layer_array(value, shape, argument):
     array = np.asarray(value)
@@ -28,16 +29,6 @@ def _layer_array(value, shape, argument):
     if not np.isfinite(array).all():
         raise ValueError(f"{argument}: contains NaN or infinity")
     return array.reshape(shape)
-
-
-def _layout(sizes):
-    """(offset, n_out, n_in) of each layer in the parameter buffer: W_l then b_l,
-    layer after layer, as csrc/pynn.h lays them out."""
-    layout, offset = [], 0
-    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-        layout.append((offset, n_out, n_in))
-        offset += n_out * (n_in + 1)
-    return layout
 
 
 def _physical_memory():
@@ -50,7 +41,7 @@ def _physical_memory():
 def _check_memory(sizes, dtype):
     """Rejects a network whose parameters alone would not fit in memory,
     before numpy tries to allocate them."""
-    count = sum(n_out * (n_in + 1) for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+    count = _layout.count(sizes)
     needed = count * dtype.itemsize
     available = _physical_memory()
     if available is not None and needed > available:
@@ -192,7 +183,7 @@ class Network:
         self._sizes = sizes
         self._arch = arch
         self._params = np.zeros(arch.n_params, dtype=self._dtype)
-        self._layout = _layout(sizes)
+        self._layout = _layout.layout(sizes)
 
     @staticmethod
     def _new_arch(sizes, names, cost):
@@ -621,7 +612,7 @@ class Network:
             self._init_rng = np.random
         self._init_guard()
         self._arch = self._new_arch(self._sizes, self._activations, self._cost)
-        self._layout = _layout(self._sizes)
+        self._layout = _layout.layout(self._sizes)
 
 
 def load(filename):
