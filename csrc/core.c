@@ -70,6 +70,7 @@ static double uniform01(pynn_rng *rng)
 #define SQRT sqrt
 #define FABS fabs
 #define REAL_MAX 1.7976931348623157e308
+#define REAL_MIN 2.2250738585072014e-308
 /* vexp.inc: IEEE double's exponent field, and the range where e^x, e^-x
    stay normal numbers; ln 2 = HI + LO with HI's low bits zero */
 #define EXP_INT int64_t
@@ -99,6 +100,7 @@ static const double inv_factorial_f64[14] = {
 #undef SQRT
 #undef FABS
 #undef REAL_MAX
+#undef REAL_MIN
 #undef EXP_INT
 #undef EXP_MANT
 #undef EXP_BIAS
@@ -118,6 +120,7 @@ static const double inv_factorial_f64[14] = {
 #define SQRT sqrtf
 #define FABS fabsf
 #define REAL_MAX 3.40282347e38f
+#define REAL_MIN 1.17549435e-38f
 #define EXP_INT int32_t
 #define EXP_MANT 23
 #define EXP_BIAS 127
