@@ -105,11 +105,20 @@ def test_save_refuses_to_replace_what_is_not_a_regular_file(tmp_path):
     os.mkfifo(fifo)
     link = tmp_path / "null-link"
     link.symlink_to("/dev/null")
+    targets = [fifo, link, tmp_path]
+    device = tmp_path / "null"  # a character device of our own (1, 3 is /dev/null's)
+    try:
+        os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+        targets.append(device)
+    except (PermissionError, OSError):
+        device = None  # not root, or no mknod here: the link stands for it
     net = pynn.Network([2, 2], seed=0)
-    for target in (fifo, link, tmp_path):
+    for target in targets:
         with pytest.raises(ValueError, match="not a regular file"):
             net.save(target)
     assert stat.S_ISFIFO(os.stat(fifo).st_mode) and os.path.islink(link)
+    if device is not None:
+        assert stat.S_ISCHR(os.lstat(device).st_mode)
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
 
 
