@@ -107,16 +107,17 @@ def _same_behaviour(foreign, ours):
     return True
 
 
-def _match_foreign(cls, shown):
-    """pynn's cost class that behaves like cls (network2's own classes, a
-    user's copy of one); a TypeError saying why and what to use otherwise."""
-    fn, delta = getattr(cls, "fn", None), getattr(cls, "delta", None)
+def _match_foreign(cost, shown):
+    """pynn's cost class that behaves like cost, a class or an instance
+    (network2's own classes, a user's copy of one); a TypeError saying why and
+    what to use otherwise."""
+    fn, delta = getattr(cost, "fn", None), getattr(cost, "delta", None)
     if not (callable(fn) and callable(delta)):
         raise TypeError(f"cost: expected a cost class, an instance of one or a name "
                         f"({', '.join(BY_NAME)}), got {shown}")
     try:
         for ours in COSTS:
-            if _same_behaviour(cls, ours):
+            if _same_behaviour(cost, ours):
                 return ours
     except Exception as error:  # the user's code failed on column vectors
         raise TypeError(f"cost: {shown}.fn / .delta failed on column vectors "
@@ -149,7 +150,7 @@ def resolve(cost):
         raise TypeError(f"cost: expected a cost class, an instance of one or a name "
                         f"({', '.join(BY_NAME)}), got {cost!r}")
     shown = cls.__name__ if isinstance(cost, type) else f"an instance of {cls.__name__}"
-    return _match_foreign(cost if isinstance(cost, type) else cost, shown)
+    return _match_foreign(cost, shown)
 
 
 def natural_output(cost):

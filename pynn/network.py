@@ -201,13 +201,15 @@ class Network:
     @sizes.setter
     def sizes(self, new):
         new = _checks.sizes(new)
-        hidden = set(self._activations[:-1])
-        if len(new) != len(self._sizes) and len(hidden) > 1:
-            raise ValueError(f"sizes: the hidden layers have different activations "
-                             f"({self._activations[:-1]}), so {len(new) - 2} hidden layers cannot be "
-                             f"derived from them; build a new Network")
-        names = [hidden.pop() if hidden else "sigmoid"] * (len(new) - 2) \
-            if len(new) != len(self._sizes) else list(self._activations[:-1])
+        hidden = self._activations[:-1]
+        if len(new) == len(self._sizes):  # as many layers: each keeps its activation
+            names = list(hidden)
+        elif len(set(hidden)) <= 1:       # one hidden activation (or none yet) for all
+            names = [hidden[0] if hidden else "sigmoid"] * (len(new) - 2)
+        else:
+            raise ValueError(f"sizes: the hidden layers have different activations ({hidden}), "
+                             f"so {len(new) - 2} hidden layers cannot be derived from them; "
+                             f"build a new Network")
         with self._exclusive("assigning sizes"):
             self._activations = names + [self._activations[-1]]
             self._build(new)
