@@ -1,57 +1,138 @@
-/* pool.c -- helper threads that split one product between the cores.
+/* pool.c -- helper threads that share the tiles of one job, on a machine
+ * that may be busy with other work.
  *
- * A training step at mini-batch 10 lasts ~100 us, so handing work to a
- * sleeping thread (a futex wake-up: tens of us) would cost more than it
- * saves.  Helpers spin on a generation counter while jobs keep coming, and
- * after a few milliseconds without one (Python-side work between chunks,
- * evaluation) they sleep on a condition variable until the next job.  Each
- * job is split by output rows, so every number is computed the same way
- * whatever the thread count: results are bit-identical. */
+ * Claiming.  Each thread owns an even share of the tiles (so that, on a
+ * quiet machine, it touches the same rows of W every step and keeps them in
+ * its cache) and claims them one at a time from the front; a thread that
+ * runs out takes unclaimed tiles from the back of the others' shares.  A
+ * preempted helper therefore holds back at most the tile it is computing:
+ * whoever is running does the rest.
+ *
+ * Stalls.  If the caller still waits for a helper's tile long after it ran
+ * out of work (PYNN_STALL_SECONDS), that helper was preempted: the machine
+ * has more runnable threads than cores.  The pool then runs the next
+ * `backoff` jobs on the caller's thread alone, with the helpers asleep (they
+ * would only take CPU time from the caller), and tries again after that;
+ * backoff doubles with each stall and halves after a run of clean jobs.
+ *
+ * Waiting for jobs.  A step lasts ~100 us, so waking a sleeping thread (a
+ * futex: tens of us) would cost more than it saves: helpers spin while jobs
+ * keep coming and sleep after a few milliseconds without one.
+ *
+ * Which thread computes a tile never changes how: results are bit-identical
+ * for any number of threads. */
 #include "pool.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <time.h>
 
 #define PYNN_MAX_THREADS 64
-#define PYNN_SPINS_BEFORE_SLEEP 100000 /* pause instructions: a few ms */
+#define PYNN_SPINS_BEFORE_SLEEP 100000 /* pause instructions: a few ms       */
+#define PYNN_STALL_SECONDS 250e-6      /* a tile takes microseconds          */
+#define PYNN_BACKOFF_MIN 64            /* jobs run alone after a first stall */
+#define PYNN_BACKOFF_MAX 32768         /* ... and at most (~1 s of steps)    */
+#define PYNN_CLEAN_JOBS 4096           /* clean jobs that halve the backoff  */
+
+/* One share of the tiles: [front, back) not claimed yet, packed in one word
+ * so that the owner (front) and the others (back) claim by compare-and-swap.
+ * Each on its own cache line. */
+typedef struct {
+    _Alignas(64) _Atomic uint64_t range;
+    _Atomic int64_t done; /* tiles this thread finished in the current job */
+} share;
 
 struct pynn_pool {
     int threads;
     int started;
     pthread_t helpers[PYNN_MAX_THREADS];
-    _Atomic long generation; /* bumped by pynn_pool_run for each job */
-    _Atomic int pending;     /* helper parts not finished yet         */
-    _Atomic int sleeping;    /* helpers waiting on wake                */
+    share shares[PYNN_MAX_THREADS];
+    _Alignas(64) _Atomic uint64_t generation; /* bumped for each job shared */
+    _Atomic int sleeping;   /* helpers waiting on wake                       */
+    _Atomic int napping;    /* 1: the caller runs alone; helpers go to sleep  */
     _Atomic int quit;
     pthread_mutex_t lock;
     pthread_cond_t wake;
-    pynn_job_fn fn;
-    void *arg;
+    _Atomic(pynn_tiles_fn) fn;
+    _Atomic(void *) arg;
+    /* the caller's own state: the stall policy */
+    int64_t alone_left, backoff, clean;
 };
+
+static uint64_t pack(int64_t front, int64_t back) { return (uint64_t)front << 32 | (uint64_t)back; }
+static int64_t front_of(uint64_t r) { return (int64_t)(r >> 32); }
+static int64_t back_of(uint64_t r) { return (int64_t)(r & 0xffffffffu); }
 
 static void pause_briefly(void)
 {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
 #endif
 }
 
-typedef struct { pynn_pool *pool; int part; } helper_arg;
+static double seconds_now(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)now.tv_sec + 1e-9 * (double)now.tv_nsec;
+}
 
-/* Waits until the generation moves past `seen` (or quit); spins first. */
-static long wait_for_job(pynn_pool *pool, long seen)
+/* A tile of share s, from its front (own) or its back (taken); -1: none left. */
+static int64_t claim(share *s, int own)
+{
+    uint64_t r = atomic_load_explicit(&s->range, memory_order_acquire);
+    for (;;) {
+        const int64_t front = front_of(r), back = back_of(r);
+        if (front >= back)
+            return -1;
+        const uint64_t next = own ? pack(front + 1, back) : pack(front, back - 1);
+        if (atomic_compare_exchange_weak_explicit(&s->range, &r, next, memory_order_acq_rel,
+                                                  memory_order_acquire))
+            return own ? front : back - 1;
+    }
+}
+
+/* Thread `self` computes tiles: its own share, then what is left of the
+ * others'.  The job cannot end while this thread holds a claimed tile, so
+ * fn and arg, read after the first claim, belong to the job claimed from. */
+static void take_part(pynn_pool *pool, int self)
+{
+    pynn_tiles_fn fn = NULL;
+    void *arg = NULL;
+    int64_t count = 0;
+    for (int i = 0; i < pool->threads; i++) {
+        const int t = (self + i) % pool->threads;
+        for (int64_t tile; (tile = claim(&pool->shares[t], i == 0)) >= 0; count++) {
+            if (fn == NULL) {
+                fn = atomic_load_explicit(&pool->fn, memory_order_acquire);
+                arg = atomic_load_explicit(&pool->arg, memory_order_acquire);
+            }
+            fn(arg, tile, tile + 1);
+        }
+    }
+    if (count > 0)
+        atomic_fetch_add_explicit(&pool->shares[self].done, count, memory_order_release);
+}
+
+/* Waits until the generation moves past `seen` (or quit); spins first,
+ * unless the caller runs alone for now. */
+static uint64_t wait_for_job(pynn_pool *pool, uint64_t seen)
 {
     for (long spins = 0; spins < PYNN_SPINS_BEFORE_SLEEP; spins++) {
-        long now = atomic_load(&pool->generation);
+        const uint64_t now = atomic_load_explicit(&pool->generation, memory_order_acquire);
         if (now != seen || atomic_load(&pool->quit))
             return now;
+        if (atomic_load_explicit(&pool->napping, memory_order_relaxed))
+            break;
         pause_briefly();
     }
     pthread_mutex_lock(&pool->lock);
     atomic_fetch_add(&pool->sleeping, 1);
-    /* sequentially consistent with pynn_pool_run: either it sees this
-       helper asleep and broadcasts, or this check sees its new generation */
+    /* sequentially consistent with share_job: either it sees this helper
+       asleep and broadcasts, or this check sees its new generation */
     while (atomic_load(&pool->generation) == seen && !atomic_load(&pool->quit))
         pthread_cond_wait(&pool->wake, &pool->lock);
     atomic_fetch_sub(&pool->sleeping, 1);
@@ -59,19 +140,18 @@ static long wait_for_job(pynn_pool *pool, long seen)
     return atomic_load(&pool->generation);
 }
 
+typedef struct { pynn_pool *pool; int self; } helper_arg;
+
 static void *helper_main(void *raw)
 {
-    helper_arg self = *(helper_arg *)raw;
+    helper_arg me = *(helper_arg *)raw;
     free(raw);
-    pynn_pool *pool = self.pool;
-    long seen = 0;
+    uint64_t seen = 0;
     for (;;) {
-        long now = wait_for_job(pool, seen);
-        if (atomic_load(&pool->quit))
+        seen = wait_for_job(me.pool, seen);
+        if (atomic_load(&me.pool->quit))
             break;
-        seen = now;
-        pool->fn(pool->arg, self.part, pool->threads);
-        atomic_fetch_sub_explicit(&pool->pending, 1, memory_order_acq_rel);
+        take_part(me.pool, me.self);
     }
     return NULL;
 }
@@ -82,14 +162,23 @@ pynn_pool *pynn_pool_start(int threads)
         return NULL;
     if (threads > PYNN_MAX_THREADS)
         threads = PYNN_MAX_THREADS;
-    pynn_pool *pool = calloc(1, sizeof *pool);
+    pynn_pool *pool = aligned_alloc(64, (sizeof(pynn_pool) + 63) / 64 * 64);
     if (pool == NULL)
         return NULL;
     pool->threads = threads;
+    pool->started = 0;
+    for (int t = 0; t < PYNN_MAX_THREADS; t++) {
+        atomic_init(&pool->shares[t].range, 0);
+        atomic_init(&pool->shares[t].done, 0);
+    }
     atomic_init(&pool->generation, 0);
-    atomic_init(&pool->pending, 0);
     atomic_init(&pool->sleeping, 0);
+    atomic_init(&pool->napping, 0);
     atomic_init(&pool->quit, 0);
+    atomic_init(&pool->fn, NULL);
+    atomic_init(&pool->arg, NULL);
+    pool->alone_left = pool->clean = 0;
+    pool->backoff = PYNN_BACKOFF_MIN;
     if (pthread_mutex_init(&pool->lock, NULL) != 0) {
         free(pool);
         return NULL;
@@ -104,7 +193,7 @@ pynn_pool *pynn_pool_start(int threads)
         if (arg == NULL)
             break;
         arg->pool = pool;
-        arg->part = t;
+        arg->self = t;
         if (pthread_create(&pool->helpers[t - 1], NULL, helper_main, arg) != 0) {
             free(arg);
             break;
@@ -121,20 +210,66 @@ pynn_pool *pynn_pool_start(int threads)
 
 int pynn_pool_threads(const pynn_pool *pool) { return pool ? pool->threads : 1; }
 
-void pynn_pool_run(pynn_pool *pool, pynn_job_fn fn, void *arg)
+/* Publishes a job: fresh shares, then the generation that helpers wait on. */
+static void share_job(pynn_pool *pool, pynn_tiles_fn fn, void *arg, int64_t tiles)
 {
-    pool->fn = fn;
-    pool->arg = arg;
-    atomic_store(&pool->pending, pool->threads - 1);
+    atomic_store_explicit(&pool->fn, fn, memory_order_relaxed);
+    atomic_store_explicit(&pool->arg, arg, memory_order_relaxed);
+    for (int t = 0; t < pool->threads; t++) {
+        atomic_store_explicit(&pool->shares[t].done, 0, memory_order_relaxed);
+        atomic_store_explicit(&pool->shares[t].range,
+                              pack(tiles * t / pool->threads, tiles * (t + 1) / pool->threads),
+                              memory_order_release);
+    }
+    atomic_store(&pool->napping, 0);
     atomic_fetch_add(&pool->generation, 1);
     if (atomic_load(&pool->sleeping) > 0) {
         pthread_mutex_lock(&pool->lock);
         pthread_cond_broadcast(&pool->wake);
         pthread_mutex_unlock(&pool->lock);
     }
-    fn(arg, 0, pool->threads);
-    while (atomic_load_explicit(&pool->pending, memory_order_acquire) != 0)
-        pause_briefly();
+}
+
+static int64_t tiles_done(pynn_pool *pool)
+{
+    int64_t total = 0;
+    for (int t = 0; t < pool->threads; t++)
+        total += atomic_load_explicit(&pool->shares[t].done, memory_order_acquire);
+    return total;
+}
+
+void pynn_pool_run(pynn_pool *pool, pynn_tiles_fn fn, void *arg, int64_t tiles)
+{
+    if (pool == NULL || tiles < 2 * (int64_t)pool->threads || tiles > 0x7fffffff) {
+        fn(arg, 0, tiles);
+        return;
+    }
+    if (pool->alone_left > 0) {
+        if (--pool->alone_left == 0)
+            pool->clean = 0;
+        fn(arg, 0, tiles);
+        return;
+    }
+    share_job(pool, fn, arg, tiles);
+    take_part(pool, 0);
+    int stalled = 0;
+    if (tiles_done(pool) != tiles) {
+        /* a helper is still computing a tile */
+        const double since = seconds_now();
+        while (tiles_done(pool) != tiles) {
+            pause_briefly();
+            if (!stalled && seconds_now() - since > PYNN_STALL_SECONDS)
+                stalled = 1;
+        }
+    }
+    if (stalled) {
+        pool->alone_left = pool->backoff;
+        pool->backoff = pool->backoff * 2 < PYNN_BACKOFF_MAX ? pool->backoff * 2 : PYNN_BACKOFF_MAX;
+        atomic_store(&pool->napping, 1);
+    } else if (++pool->clean >= PYNN_CLEAN_JOBS) {
+        pool->clean = 0;
+        pool->backoff = pool->backoff / 2 > PYNN_BACKOFF_MIN ? pool->backoff / 2 : PYNN_BACKOFF_MIN;
+    }
 }
 
 void pynn_pool_stop(pynn_pool *pool)

@@ -3,12 +3,17 @@
 #ifndef PYNN_POOL_H
 #define PYNN_POOL_H
 
+#include <stdint.h>
+
 #include "pynn.h"
 
-/* fn(arg, part, parts) computes part `part` of `parts` of a job. */
-typedef void (*pynn_job_fn)(void *arg, int part, int parts);
+/* fn(arg, begin, end) computes tiles [begin, end) of a job.  A tile must be
+ * computed the same way whichever thread runs it. */
+typedef void (*pynn_tiles_fn)(void *arg, int64_t begin, int64_t end);
 
-/* Runs fn on every thread of the pool and returns when all parts are done. */
-void pynn_pool_run(pynn_pool *pool, pynn_job_fn fn, void *arg);
+/* Runs tiles [0, tiles) of a job and returns when all are done: on the
+ * pool's threads, or on the caller's alone when pool is NULL, when there
+ * are fewer than two tiles per thread, or while the pool sits out a stall. */
+void pynn_pool_run(pynn_pool *pool, pynn_tiles_fn fn, void *arg, int64_t tiles);
 
 #endif

@@ -27,8 +27,8 @@
 extern "C" {
 #endif
 
-/* Mini-batches up to this size use the register-blocked kernels (kernels.inc)
- * and, when the caller passes a pool, its helper threads. */
+/* Mini-batches up to this size run the fast step (fast.inc) when a kernel
+ * path is chosen: its kernels' accumulators are sized for it. */
 #define PYNN_SMALL_BATCH 16
 
 /* Status codes. */
@@ -71,6 +71,29 @@ enum pynn_optimizer {
     PYNN_OPT_COUNT = 6
 };
 
+/* How a call computes.  The reference is the plain algorithm on BLAS (libm's
+ * exp); the others run the fast step over one instruction set's kernels
+ * (isa/), for mini-batches up to PYNN_SMALL_BATCH rows, and that set's
+ * vectorized sigmoid.  AUTO picks by the CPU's features alone. */
+enum pynn_path {
+    PYNN_PATH_AUTO = 0,
+    PYNN_PATH_REFERENCE = 1,
+    PYNN_PATH_GENERIC = 2,  /* portable vector C: the compiler's baseline SIMD */
+    PYNN_PATH_AVX2 = 3,     /* x86-64 AVX2 + FMA                              */
+    PYNN_PATH_AVX512 = 4,   /* x86-64 AVX-512F                                */
+    PYNN_PATH_NEON = 5,     /* aarch64 Advanced SIMD                          */
+    PYNN_PATH_COUNT = 6
+};
+/* The path's name ("auto", "reference", "avx2", ...), or NULL. */
+const char *pynn_path_name(int path);
+/* 1 when this build contains the path, else 0. */
+int pynn_path_compiled(int path);
+/* 1 when this build contains the path and this CPU can run it, else 0. */
+int pynn_path_supported(int path);
+/* The path a call asking for `path` runs: AUTO gives the best supported one;
+ * another path gives itself when supported, else -1. */
+int pynn_path_resolve(int path);
+
 /* The shape of a network.  Borrowed pointers; the caller keeps them alive. */
 typedef struct pynn_arch {
     int num_layers;          /* >= 2, input layer included                    */
@@ -79,15 +102,21 @@ typedef struct pynn_arch {
     int32_t cost;            /* enum pynn_cost                                */
 } pynn_arch;
 
-/* Helper threads for the small-batch kernels (pool.c).  A caller that makes
- * many training calls keeps one pool for all of them. */
+/* Helper threads for the fast step (pool.c).  A caller that makes many
+ * training calls keeps one pool for all of them.  Work is claimed tile by
+ * tile, and a pool whose helpers keep being preempted runs on the caller's
+ * thread alone for a while (probing again later); results never depend on
+ * which thread computed what. */
 typedef struct pynn_pool pynn_pool;
 /* A pool of `threads` threads in all (the caller's included), or NULL when
- * threads < 2 or they could not be started (then everything runs on one). */
+ * threads < 2 or they could not be started (then everything runs on one).
+ * The caller chooses the count (pynn's Python layer: at most the cores the
+ * process may run on). */
 pynn_pool *pynn_pool_start(int threads);
 int pynn_pool_threads(const pynn_pool *pool);
 void pynn_pool_stop(pynn_pool *pool);
-/* Threads the bundled BLAS may use (1 for a system BLAS): pynn's default. */
+/* Threads the bundled BLAS may use (1 for a system BLAS).  The core never
+ * changes it. */
 int pynn_blas_threads(void);
 
 /* Hyper-parameters of one training call. */
@@ -102,13 +131,17 @@ typedef struct pynn_train_opts {
     double beta1, beta2; /* adam's moment decays                              */
     double epsilon;      /* adagrad / rmsprop / adam denominator guard        */
     const double *dropout; /* num_layers - 2 rates (hidden layers) or NULL    */
-    pynn_pool *pool;     /* threads for the small-batch kernels, or NULL     */
+    int32_t path;        /* enum pynn_path                                    */
+    pynn_pool *pool;     /* threads for the fast step, or NULL               */
     double *loss_sum;    /* or NULL; else += the cost SUM of each mini-batch's rows
                             at the weights before its step (no regularization) */
 } pynn_train_opts;
 
 /* Generator state: xoshiro256** (Blackman & Vigna), 4 words owned by the caller. */
 typedef struct pynn_rng { uint64_t s[4]; } pynn_rng;
+
+/* (The path argument of the functions below is an enum pynn_path: it picks
+ * the sigmoid's implementation; PYNN_EARG when it is not supported.) */
 
 /* Checks an architecture; PYNN_OK or PYNN_EDIM / PYNN_EARG. */
 int pynn_arch_check(const pynn_arch *arch);
@@ -128,14 +161,14 @@ int pynn_optimizer_state_factor(int optimizer);
 /* out (m, n_out) <- the network's output for the rows of X (m, n_in).          \
    Works through X in blocks, so m may be as large as the data set. */          \
 int pynn_forward_##sfx(const pynn_arch *arch, const real *params,                \
-                       const real *X, int64_t m, real *out);                     \
+                       const real *X, int64_t m, real *out, int path);           \
 /* grad <- sum over the n rows of w_i times the gradient of C(a(x_i), y_i) with \
    respect to every parameter (no regularization), in the parameter layout;     \
    *cost_sum (if not NULL) <- sum of w_i C_i.  w_i = 1 when weights is NULL.     \
    One forward and backward pass, in blocks of rows (any n). */                 \
 int pynn_gradient_##sfx(const pynn_arch *arch, const real *params,               \
                         const real *X, const real *Y, const real *weights,       \
-                        int64_t n, real *grad, double *cost_sum);                \
+                        int64_t n, real *grad, double *cost_sum, int path);      \
 /* Cost and accuracy over n rows.  Targets are either Y (n, n_out) or labels    \
    (n,) in [0, n_out); exactly one is non-NULL.  *cost_sum gets the SUM of the  \
    per-sample costs w_i C_i; *correct the sum of w_i over the rows whose output \
@@ -144,7 +177,7 @@ int pynn_gradient_##sfx(const pynn_arch *arch, const real *params,              
 int pynn_evaluate_##sfx(const pynn_arch *arch, const real *params,               \
                         const real *X, const real *Y, const int64_t *labels,     \
                         const real *weights, int64_t n, double *cost_sum,        \
-                        double *correct);                                        \
+                        double *correct, int path);                              \
 /* Trains on the mini-batches first .. last-1 of one epoch: batch k holds the   \
    rows perm[k*batch .. min((k+1)*batch, n)) (rows in order when perm is NULL). \
    state holds pynn_optimizer_state_factor(opt) * P scalars, zero at the start  \
@@ -157,12 +190,7 @@ int pynn_train_##sfx(const pynn_arch *arch, real *params, const real *X,        
                      const int64_t *perm,                                        \
                      int64_t batch, int64_t first, int64_t last,                 \
                      const pynn_train_opts *opts, real *state, int64_t *step,    \
-                     pynn_rng *rng);                                             \
-/* Benchmark entry: runs the BLAS calls of `batches` fused-SGD mini-batches of  \
-   size `batch` alone (no element-wise work) on scratch buffers and returns the \
-   seconds they took, or a negative status. */                                  \
-double pynn_bench_gemm_floor_##sfx(const pynn_arch *arch, int64_t batch,         \
-                                   int64_t batches);
+                     pynn_rng *rng);
 
 PYNN_DECLARE(double, f64)
 PYNN_DECLARE(float, f32)

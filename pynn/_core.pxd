@@ -10,6 +10,15 @@ cdef extern from "pynn.h" nogil:
         PYNN_EARG
         PYNN_ENONFINITE
 
+    enum:
+        PYNN_PATH_AUTO
+        PYNN_PATH_REFERENCE
+        PYNN_PATH_COUNT
+    const char *pynn_path_name(int path)
+    int pynn_path_compiled(int path)
+    int pynn_path_supported(int path)
+    int pynn_path_resolve(int path)
+
     ctypedef struct pynn_arch:
         int num_layers
         const int64_t *sizes
@@ -36,6 +45,7 @@ cdef extern from "pynn.h" nogil:
         double beta2
         double epsilon
         const double *dropout
+        int32_t path
         pynn_pool *pool
         double *loss_sum
 
@@ -48,37 +58,24 @@ cdef extern from "pynn.h" nogil:
     void pynn_rng_seed(pynn_rng *rng, uint64_t seed)
     void pynn_shuffle(pynn_rng *rng, int64_t *perm, int64_t n)
 
-    int pynn_forward_f64(const pynn_arch *, const double *, const double *, int64_t, double *)
-    int pynn_forward_f32(const pynn_arch *, const float *, const float *, int64_t, float *)
+    int pynn_forward_f64(const pynn_arch *, const double *, const double *, int64_t, double *, int)
+    int pynn_forward_f32(const pynn_arch *, const float *, const float *, int64_t, float *, int)
     int pynn_gradient_f64(const pynn_arch *, const double *, const double *, const double *,
-                          const double *, int64_t, double *, double *)
+                          const double *, int64_t, double *, double *, int)
     int pynn_gradient_f32(const pynn_arch *, const float *, const float *, const float *,
-                          const float *, int64_t, float *, double *)
+                          const float *, int64_t, float *, double *, int)
     int pynn_evaluate_f64(const pynn_arch *, const double *, const double *, const double *,
-                          const int64_t *, const double *, int64_t, double *, double *)
+                          const int64_t *, const double *, int64_t, double *, double *, int)
     int pynn_evaluate_f32(const pynn_arch *, const float *, const float *, const float *,
-                          const int64_t *, const float *, int64_t, double *, double *)
+                          const int64_t *, const float *, int64_t, double *, double *, int)
     int pynn_train_f64(const pynn_arch *, double *, const double *, const double *, const double *,
                        int64_t, const int64_t *, int64_t, int64_t, int64_t, const pynn_train_opts *,
                        double *, int64_t *, pynn_rng *)
     int pynn_train_f32(const pynn_arch *, float *, const float *, const float *, const float *,
                        int64_t, const int64_t *, int64_t, int64_t, int64_t, const pynn_train_opts *,
                        float *, int64_t *, pynn_rng *)
+
+
+cdef extern from "floor.h" nogil:
     double pynn_bench_gemm_floor_f64(const pynn_arch *, int64_t, int64_t)
     double pynn_bench_gemm_floor_f32(const pynn_arch *, int64_t, int64_t)
-
-
-# The core's split of a job between threads (csrc/balance.h), for its tests.
-cdef extern from "balance.h" nogil:
-    enum:
-        PYNN_BALANCE_MAX_PARTS
-
-    ctypedef struct pynn_balance:
-        int parts
-        int64_t tiles
-        int64_t bounds[65]
-        double seconds[64]
-        double cost[64]
-
-    void pynn_balance_reset(pynn_balance *b, int parts, int64_t tiles)
-    void pynn_balance_update(pynn_balance *b)

@@ -6,6 +6,8 @@ converted (C order, the network's dtype); this layer checks shapes once more,
 releases the GIL around every call into C, and turns C status codes into
 Python exceptions.  Nothing here is called per mini-batch.
 """
+import os
+
 import numpy as np
 
 from libc.stdint cimport int32_t, int64_t, uint64_t
@@ -15,7 +17,42 @@ ctypedef fused real_t:
     double
 
 
-SMALL_BATCH = PYNN_SMALL_BATCH  # mini-batches the small-batch kernels take
+SMALL_BATCH = PYNN_SMALL_BATCH  # mini-batches the fast step takes
+
+# The core's paths (enum pynn_path), by name: "auto", "reference", "generic",
+# "avx2", "avx512", "neon".
+PATHS = {pynn_path_name(p).decode(): p for p in range(PYNN_PATH_COUNT)}
+_ALIASES = {"blas": "reference"}  # the name of earlier versions
+
+
+def path_compiled(str name):
+    """Whether this build contains the path."""
+    return bool(pynn_path_compiled(PATHS[name]))
+
+
+def path_supported(str name):
+    """Whether this build contains the path and this CPU runs it."""
+    return bool(pynn_path_supported(PATHS[name]))
+
+
+def path_resolved(str name):
+    """The name of the path that asking for `name` runs ("auto": the CPU's best)."""
+    cdef int code = pynn_path_resolve(PATHS[name])
+    return pynn_path_name(code).decode() if code >= 0 else None
+
+
+def path_setting():
+    """The path that PYNN_KERNELS asks for (unset or empty: auto), as a code.
+    Read at each call, so that a change takes effect at once."""
+    value = os.environ.get("PYNN_KERNELS", "").strip().lower() or "auto"
+    name = _ALIASES.get(value, value)
+    if name not in PATHS:
+        raise ValueError(f"PYNN_KERNELS: expected one of {', '.join(sorted(PATHS))}, got {value!r}")
+    if not pynn_path_supported(PATHS[name]):
+        ok = [n for n in PATHS if pynn_path_supported(PATHS[n])]
+        raise ValueError(f"PYNN_KERNELS={value}: this build or CPU cannot run it "
+                         f"(available here: {', '.join(ok)})")
+    return PATHS[name]
 
 
 class CoreError(RuntimeError):
@@ -72,6 +109,7 @@ cdef int _check(Arch arch, Py_ssize_t n_params, Py_ssize_t cols, int64_t width, 
 
 def forward(Arch arch, const real_t[::1] params, const real_t[:, ::1] X, real_t[:, ::1] out):
     """out <- the network's output for the rows of X."""
+    cdef int path = path_setting()
     _check(arch, params.shape[0], X.shape[1], arch.n_in(), "X")
     if out.shape[0] != X.shape[0] or out.shape[1] != arch.n_out():
         raise ValueError("out: wrong shape")
@@ -81,9 +119,9 @@ def forward(Arch arch, const real_t[::1] params, const real_t[:, ::1] X, real_t[
         return
     with nogil:
         if real_t is double:
-            status = pynn_forward_f64(&arch.arch, &params[0], &X[0, 0], m, &out[0, 0])
+            status = pynn_forward_f64(&arch.arch, &params[0], &X[0, 0], m, &out[0, 0], path)
         else:
-            status = pynn_forward_f32(&arch.arch, &params[0], &X[0, 0], m, &out[0, 0])
+            status = pynn_forward_f32(&arch.arch, &params[0], &X[0, 0], m, &out[0, 0], path)
     if status != PYNN_OK:
         _raise(status, "forward")
 
@@ -107,16 +145,17 @@ def gradient(Arch arch, const real_t[::1] params, const real_t[:, ::1] X, const 
     if X.shape[0] != Y.shape[0] or X.shape[0] < 1:
         raise ValueError("X, Y: need the same number (>= 1) of rows")
     cdef int status
+    cdef int path = path_setting()
     cdef int64_t m = X.shape[0]
     cdef const real_t *w_ptr = _weights_ptr(weights, m)
     cdef double cost_sum = 0.0
     with nogil:
         if real_t is double:
             status = pynn_gradient_f64(&arch.arch, &params[0], &X[0, 0], &Y[0, 0], w_ptr, m,
-                                       &grad[0], &cost_sum)
+                                       &grad[0], &cost_sum, path)
         else:
             status = pynn_gradient_f32(&arch.arch, &params[0], &X[0, 0], &Y[0, 0], w_ptr, m,
-                                       &grad[0], &cost_sum)
+                                       &grad[0], &cost_sum, path)
     if status != PYNN_OK:
         _raise(status, "gradient")
     return cost_sum
@@ -151,20 +190,23 @@ def evaluate(Arch arch, const real_t[::1] params, const real_t[:, ::1] X, target
     cdef double cost_sum = 0.0
     cdef double correct = 0
     cdef int status
+    cdef int path = path_setting()
     with nogil:
         if real_t is double:
             status = pynn_evaluate_f64(&arch.arch, &params[0], &X[0, 0], y_ptr, label_ptr, w_ptr, n,
-                                       &cost_sum, &correct)
+                                       &cost_sum, &correct, path)
         else:
             status = pynn_evaluate_f32(&arch.arch, &params[0], &X[0, 0], y_ptr, label_ptr, w_ptr, n,
-                                       &cost_sum, &correct)
+                                       &cost_sum, &correct, path)
     if status != PYNN_OK:
         _raise(status, "evaluate")
     return cost_sum, (int(correct) if weights is None else correct)
 
 
 cdef class Pool:
-    """Helper threads for the small-batch kernels, kept for a whole SGD call."""
+    """Helper threads for the fast step, kept for a whole SGD call.  Any count
+    is taken (the tests use more threads than cores); pynn's own default
+    never exceeds the cores the process may run on (_training.py)."""
     cdef pynn_pool *pool
 
     def __cinit__(self, int threads):
@@ -255,6 +297,7 @@ def train(Arch arch, real_t[::1] params, const real_t[:, ::1] X, const real_t[:,
     o.beta2 = opts.get("beta2", 0.999)
     o.epsilon = opts.get("epsilon", 1e-8)
     o.dropout = NULL
+    o.path = path_setting()
     o.pool = pool.pool if pool is not None else NULL
     o.loss_sum = NULL
     if loss is not None:
@@ -301,21 +344,3 @@ def bench_gemm_floor(Arch arch, int64_t batch, int64_t batches, dtype="float64")
     if seconds < 0:
         _raise(<int>(-seconds), "bench_gemm_floor")
     return seconds
-
-
-def balance_split(int64_t tiles, runs):
-    """The split of `tiles` between threads after a sequence of runs, each a
-    list of seconds per tile, one per thread (thread t then takes that times
-    its tile count): the boundaries.  A test of csrc/balance.c, which splits
-    the layer-1 SGD step."""
-    cdef pynn_balance balance
-    runs = [list(run) for run in runs]
-    cdef int parts = len(runs[0]) if runs else 1
-    if not 1 <= parts <= PYNN_BALANCE_MAX_PARTS or tiles < 0 or any(len(r) != parts for r in runs):
-        raise ValueError("balance_split: bad tiles or runs")
-    pynn_balance_reset(&balance, parts, tiles)
-    for run in runs:
-        for t in range(parts):
-            balance.seconds[t] = run[t] * (balance.bounds[t + 1] - balance.bounds[t])
-        pynn_balance_update(&balance)
-    return [balance.bounds[t] for t in range(parts + 1)]

@@ -102,15 +102,24 @@ def _options(options, n_hidden, has_evaluation):
     return o
 
 
+def available_cores():
+    """Cores this process may run on (its CPU affinity, which taskset, cgroups
+    and job schedulers set), else the machine's count."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # no sched_getaffinity (macOS)
+        return max(1, os.cpu_count() or 1)
+
+
 def threads_setting():
-    """PYNN_NUM_THREADS: threads for the small-batch kernels (0 or unset: as
-    many as the bundled BLAS may use, which follows threadpoolctl limits)."""
+    """Threads of the fast step: PYNN_NUM_THREADS when set (0 or unset: as many
+    as the bundled BLAS may use, which follows threadpoolctl limits), never
+    more than the cores available to the process."""
     value = os.environ.get("PYNN_NUM_THREADS", "").strip()
-    if not value:
-        return 0
-    if not (value.isascii() and value.isdigit()):
+    if value and not (value.isascii() and value.isdigit()):
         raise ValueError(f"PYNN_NUM_THREADS: expected a non-negative int, got {value!r}")
-    return min(int(value), 64)
+    wanted = int(value) if value else 0
+    return min(wanted or _core.blas_threads(), available_cores(), 64)
 
 
 def _is_classification(T):
@@ -186,7 +195,7 @@ def run(model, X, Y, Xe, Te, plan, weights=None):
     opts = {"eta": eta, "lmbda": lmbda, "l1": o["l1"], "n_total": total,
             "optimizer": OPTIMIZERS[o["optimizer"]], "momentum": o["momentum"], "rho": o["rho"],
             "beta1": o["beta1"], "beta2": o["beta2"], "epsilon": o["epsilon"]}
-    threads = threads_setting() or _core.blas_threads()
+    threads = threads_setting()
     params = model.params
     state = np.zeros(_core.state_factor(opts["optimizer"]) * params.size, dtype=params.dtype)
     step = np.zeros(1, dtype=np.int64)
@@ -206,8 +215,8 @@ def run(model, X, Y, Xe, Te, plan, weights=None):
     warned = False
     pool = None
     try:
-        # one pool of helper threads for the whole call (the small-batch kernels
-        # split their products; larger batches are left to BLAS's own threads)
+        # one pool of helper threads for the whole call (the fast step splits
+        # its products; larger batches are left to BLAS's own threads)
         if batch <= _core.SMALL_BATCH:
             pool = _core.Pool(threads)
         for epoch in range(1, epochs + 1):

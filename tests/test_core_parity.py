@@ -118,49 +118,83 @@ def test_both_product_paths_match_the_oracle(monkeypatch, kernels, dtype, batch,
         np.testing.assert_allclose(got, want, **tol)
 
 
+KERNEL_PATHS = [name for name in _core.PATHS if name not in ("auto", "reference")]
+
+
+def _train_with(path, threads, dtype, rule, monkeypatch, batch=10):
+    """Two epochs of [200, 90, 10] on the given path with a pool of `threads`
+    (straight through _core, so that more threads than cores can be asked for)."""
+    from pynn import _training
+
+    if not _core.path_supported(path):
+        pytest.skip(f"this build or CPU has no {path} path")
+    monkeypatch.setenv("PYNN_KERNELS", path)
+    rng = np.random.default_rng(0)
+    X = rng.uniform(size=(300, 200)).astype(dtype)
+    Y = np.eye(10, dtype=dtype)[rng.integers(0, 10, 300)]
+    net = make_net([200, 90, 10], "cross_entropy", "sigmoid", "sigmoid", dtype)
+    model = net._model()
+    opts = {"eta": 0.3 if not rule else 0.01, "lmbda": 1.0, "n_total": 300.0,
+            "optimizer": _training.OPTIMIZERS[rule.get("optimizer", "sgd")],
+            "momentum": rule.get("momentum", 0.9), "l1": rule.get("l1", 0.0)}
+    state = np.zeros(_core.state_factor(opts["optimizer"]) * model.params.size, dtype=dtype)
+    step = np.zeros(1, dtype=np.int64)
+    perm = np.arange(300, dtype=np.int64)
+    pool = _core.Pool(threads)
+    try:
+        for _ in range(2):
+            _core.shuffle(model.rng_state, perm)
+            _core.train(model.arch, model.params, X, Y, perm, batch, 0, 30, opts, state, step,
+                        model.rng_state, None, pool)
+    finally:
+        pool.close()
+    return model.params.copy()
+
+
 @pytest.mark.parametrize("rule", [{}, {"optimizer": "adam"},
                                   {"optimizer": "nesterov", "momentum": 0.9, "l1": 0.5}])
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
-def test_results_do_not_depend_on_the_thread_count(monkeypatch, dtype, rule):
-    """The small kernels split products by output rows, and the update rules
-    the parameters by ranges, so every number is computed the same way on 1,
-    2 or 3 threads: bit-identical weights."""
-    rng = np.random.default_rng(0)
-    X, y = rng.uniform(size=(300, 200)), rng.integers(0, 10, 300)
-    results = []
-    for threads in ("1", "2", "3"):
-        monkeypatch.setenv("PYNN_NUM_THREADS", threads)
-        net = make_net([200, 90, 10], "cross_entropy", "sigmoid", "sigmoid", dtype)
-        net.SGD((X, y), 2, 10, 0.3 if not rule else 0.01, lmbda=1.0, seed=4, **rule)
-        results.append(np.concatenate([p.ravel() for p in net.weights + net.biases]))
+@pytest.mark.parametrize("path", KERNEL_PATHS)
+def test_each_path_is_bit_identical_on_1_2_3_threads(monkeypatch, path, dtype, rule):
+    """The fast step splits products by tiles of units and the rules by tiles of
+    parameters; which thread computes a tile never changes how, so 1, 2 or 3
+    threads (more than this machine may have cores) give the same bits."""
+    results = [_train_with(path, threads, dtype, rule, monkeypatch) for threads in (1, 2, 3)]
     assert np.array_equal(results[0], results[1]) and np.array_equal(results[0], results[2])
 
 
-def test_threads_get_tiles_in_proportion_to_their_speed():
-    """The layer-1 SGD step is split between threads by their measured speed
-    (csrc/balance.c); the split only decides who computes a tile, which the
-    test above shows never changes a number."""
-    def split(tiles, tile_seconds, runs):
-        return _core.balance_split(tiles, [tile_seconds] * runs)
+@pytest.mark.parametrize("rule", [{}, {"optimizer": "adam"},
+                                  {"optimizer": "nesterov", "momentum": 0.9, "l1": 0.5}])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("path", KERNEL_PATHS)
+@pytest.mark.parametrize("batch", [1, 7, 16])
+def test_each_fast_path_matches_the_reference_step(monkeypatch, path, dtype, rule, batch):
+    """The fast step against the reference step (same seed, same shuffles)."""
+    want = _train_with("reference", 1, dtype, rule, monkeypatch, batch)
+    got = _train_with(path, 2, dtype, rule, monkeypatch, batch)
+    tol = dict(rtol=1e-9, atol=1e-11) if dtype == "float64" else dict(rtol=2e-3, atol=2e-4)
+    np.testing.assert_allclose(got, want, **tol)
+    assert not np.array_equal(want, _train_with("reference", 1, dtype, {"optimizer": "momentum"},
+                                                monkeypatch, batch)), "the rule made no difference"
 
-    assert split(34, [1.0, 1.0], 50) == [0, 17, 34]           # equal: the even split
-    assert split(34, [1.0, 1.04], 50) == [0, 17, 34]          # 0.3 tile off: no move
-    assert split(30, [2.0, 1.0], 50) == [0, 10, 30]           # half as fast: a third
-    assert split(30, [1.0, 1.0, 2.0], 50) == [0, 12, 24, 30]  # shares 0.4, 0.4, 0.2
-    assert split(10, [1000.0, 1.0], 50) == [0, 1, 10]         # each keeps one tile
-    assert split(3, [5.0, 1.0], 50) == [0, 1, 3]              # too few tiles to move
-    assert split(10, [1.0], 5) == [0, 10]
-    assert split(30, [2.0, 1.0], 1) == [0, 10, 30]            # the first run as it is
-    # one run 100x slow (a preempted thread) counts as 2x, then fades
-    steady = [[1.0, 1.0]] * 10
-    assert _core.balance_split(34, steady + [[100.0, 1.0]]) == [0, 15, 34]
-    assert _core.balance_split(34, steady + [[100.0, 1.0]] + steady * 2) == [0, 17, 34]
-    # a lasting change is followed: a thread turning 2x slower loses tiles at
-    # once and is down to its third within twenty runs
-    assert _core.balance_split(30, steady + [[2.0, 1.0]] * 4)[1] <= 12
-    assert _core.balance_split(30, steady + [[2.0, 1.0]] * 20) == [0, 10, 30]
-    with pytest.raises(ValueError, match="balance_split"):
-        _core.balance_split(10, [[1.0, 1.0], [1.0]])
+
+def test_paths_are_named_and_chosen_by_the_cpu(monkeypatch):
+    assert _core.path_resolved("reference") == "reference"
+    best = _core.path_resolved("auto")
+    assert best in KERNEL_PATHS and _core.path_supported(best)
+    for name in KERNEL_PATHS:  # only a supported path is ever resolved
+        assert (_core.path_resolved(name) == name) == _core.path_supported(name)
+    monkeypatch.setenv("PYNN_KERNELS", "sse9")
+    net = make_net([3, 2], "quadratic", "sigmoid", "sigmoid")
+    with pytest.raises(ValueError, match="PYNN_KERNELS: expected one of"):
+        net.predict(np.zeros((1, 3)))
+    missing = [name for name in KERNEL_PATHS if not _core.path_supported(name)]
+    if missing:  # e.g. neon on x86-64
+        monkeypatch.setenv("PYNN_KERNELS", missing[0])
+        with pytest.raises(ValueError, match="cannot run it"):
+            net.predict(np.zeros((1, 3)))
+    monkeypatch.setenv("PYNN_KERNELS", "blas")  # the earlier name of the reference
+    assert net.predict(np.zeros((1, 3))).shape == (1, 2)
 
 
 def test_bad_thread_setting(monkeypatch):

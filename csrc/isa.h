@@ -1,0 +1,58 @@
+/* isa.h -- the kernels of the fast step, one table per instruction set and
+ * scalar type (internal to the core).
+ *
+ * kernels.inc and vexp.inc are written once against the small per-ISA
+ * headers in isa/ (vector width, partial loads and stores) and instantiated
+ * in kernels_<isa>.c for double and float; pynn_kernels_for() picks a table
+ * by enum pynn_path.  Every kernel computes each number the same way
+ * whichever rows [j0, j1) of a product it is given, so a product split
+ * between threads gives bit-identical results. */
+#ifndef PYNN_ISA_H
+#define PYNN_ISA_H
+
+#include <stdint.h>
+
+#include "pynn.h"
+
+#define PYNN_KERNELS_DECLARE(real, sfx)                                                  \
+/* The operands of rank_update: W (n x K) <- beta W + Ds^T A, and then, when          \
+   next != NULL, Z_next (m_next x n) += next W^T with the updated W.  Ds holds         \
+   alpha * delta (m x n) as a broadcast table: entry (r, j) is `lanes` copies at       \
+   (r * ldd + j) * lanes.  A and next are row pointers (K entries each). */            \
+typedef struct {                                                                       \
+    int64_t m, K, ldd, ldw, m_next, ldz;                                              \
+    const real *Ds;                                                                    \
+    const real *const *A, *const *next;                                         \
+    real *W, *Z_next;                                                                  \
+    real beta;                                                                         \
+} pynn_rank_args_##sfx;                                                                \
+                                                                                       \
+typedef struct {                                                                       \
+    int path;  /* enum pynn_path */                                                    \
+    int lanes; /* numbers per vector */                                                \
+    /* Z[r, j] += A[r, :] . W[j, :] for rows r < m and units j0 <= j < j1 */           \
+    void (*forward)(int64_t m, int64_t j0, int64_t j1, int64_t K, const real *const *A,  \
+                    const real *W, int64_t ldw, real *Z, int64_t ldz);                 \
+    /* P (m x n) = D (m x k) W (k x n) */                                              \
+    void (*delta)(int64_t m, int64_t n, int64_t k, const real *D, const real *W, real *P); \
+    /* the rank update of rows [j0, j1) of W, see pynn_rank_args */                    \
+    void (*rank_update)(const pynn_rank_args_##sfx *args, int64_t j0, int64_t j1);     \
+    /* out[i * lanes ...] <- alpha D[i] in every lane, i < count */                    \
+    void (*broadcast)(const real *D, real alpha, int64_t count, real *out);            \
+    /* a <- 1 / (1 + e^-z), and grad <- a (1 - a) when grad != NULL */                 \
+    void (*sigmoid)(const real *z, real *a, real *grad, int64_t len);                  \
+} pynn_kernels_##sfx;                                                                  \
+                                                                                       \
+/* The table of a kernel path, or NULL for the reference path, for paths not         \
+   compiled in and for paths this CPU cannot run. */                                  \
+const pynn_kernels_##sfx *pynn_kernels_for_##sfx(int path);
+
+PYNN_KERNELS_DECLARE(double, f64)
+PYNN_KERNELS_DECLARE(float, f32)
+#undef PYNN_KERNELS_DECLARE
+
+/* Kernels of the fast step work on mini-batches of at most this many rows
+ * and tiles of this many units (rows of W). */
+#define PYNN_TILE_UNITS 3
+
+#endif

@@ -1,0 +1,35 @@
+/* isa/avx2.h -- x86-64 AVX2 with FMA: 32-byte vectors, four doubles or eight
+ * floats.  Its file is compiled with -mavx2 -mfma (CMakeLists.txt), and its
+ * kernels run only where the CPU has both (isa.c).  Partial vectors use
+ * masked loads and stores, which never touch the masked-off lanes. */
+#ifndef real
+#include <immintrin.h>
+#define ISA_NAME avx2
+#define VEC_BYTES 32
+#define ISA_PATH PYNN_PATH_AVX2
+#else
+/* lanes [0, count) set */
+static inline __m256i T(lane_mask)(int count)
+{
+    EXP_INT index[LANES];
+    for (int i = 0; i < LANES; i++) index[i] = i;
+    T(ivec) lanes;
+    __builtin_memcpy(&lanes, index, sizeof lanes);
+    return (__m256i)(lanes < (EXP_INT)count);
+}
+
+static inline T(vec) T(vload_part)(const real *p, int count)
+{
+    if (sizeof(real) == 8)
+        return (T(vec))_mm256_maskload_pd((const double *)p, T(lane_mask)(count));
+    return (T(vec))_mm256_maskload_ps((const float *)p, T(lane_mask)(count));
+}
+
+static inline void T(vstore_part)(real *p, T(vec) v, int count)
+{
+    if (sizeof(real) == 8)
+        _mm256_maskstore_pd((double *)p, T(lane_mask)(count), (__m256d)v);
+    else
+        _mm256_maskstore_ps((float *)p, T(lane_mask)(count), (__m256)v);
+}
+#endif

@@ -1,0 +1,28 @@
+/* isa/avx512.h -- x86-64 AVX-512F: 64-byte vectors, eight doubles or sixteen
+ * floats, and mask registers for partial vectors.  Its file is compiled with
+ * -mavx512f -mavx2 -mfma (CMakeLists.txt); its kernels run only where the
+ * CPU (and the OS, which must save the 512-bit registers) supports AVX-512F
+ * (isa.c). */
+#ifndef real
+#include <immintrin.h>
+#define ISA_NAME avx512
+#define VEC_BYTES 64
+#define ISA_PATH PYNN_PATH_AVX512
+#else
+static inline T(vec) T(vload_part)(const real *p, int count)
+{
+    const unsigned mask = (1u << count) - 1;
+    if (sizeof(real) == 8)
+        return (T(vec))_mm512_maskz_loadu_pd((__mmask8)mask, p);
+    return (T(vec))_mm512_maskz_loadu_ps((__mmask16)mask, p);
+}
+
+static inline void T(vstore_part)(real *p, T(vec) v, int count)
+{
+    const unsigned mask = (1u << count) - 1;
+    if (sizeof(real) == 8)
+        _mm512_mask_storeu_pd((double *)p, (__mmask8)mask, (__m512d)v);
+    else
+        _mm512_mask_storeu_ps((float *)p, (__mmask16)mask, (__m512)v);
+}
+#endif

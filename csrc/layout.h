@@ -1,0 +1,33 @@
+/* layout.h -- where each layer's parameters sit in the one parameter buffer
+ * (internal to the core; the public description is in pynn.h).
+ *
+ * Layer l = 1 .. L occupies n_l * (n_{l-1} + 1) scalars: W_l (n_l x n_{l-1},
+ * row-major), then b_l (n_l).  This is the only place that computes it;
+ * gradients and optimizer state use the same layout. */
+#ifndef PYNN_LAYOUT_H
+#define PYNN_LAYOUT_H
+
+#include "pynn.h"
+
+/* Scalars of layer l: its weights and biases. */
+static inline size_t pynn_layer_size(const pynn_arch *arch, int l)
+{
+    return (size_t)arch->sizes[l] * (size_t)(arch->sizes[l - 1] + 1);
+}
+
+/* Offset of W_l in the buffer; l = num_layers gives the total length. */
+static inline size_t pynn_layer_offset(const pynn_arch *arch, int l)
+{
+    size_t offset = 0;
+    for (int k = 1; k < l; k++)
+        offset += pynn_layer_size(arch, k);
+    return offset;
+}
+
+/* Offset of b_l: right after W_l. */
+static inline size_t pynn_bias_offset(const pynn_arch *arch, int l)
+{
+    return pynn_layer_offset(arch, l) + (size_t)arch->sizes[l] * (size_t)arch->sizes[l - 1];
+}
+
+#endif

@@ -1,0 +1,20 @@
+/* real_undef.h -- ends an instantiation begun by real_f64.h or real_f32.h. */
+#undef real
+#undef REAL_SUFFIX
+#undef GEMM
+#undef EXP
+#undef LOG
+#undef LOG1P
+#undef TANH
+#undef SQRT
+#undef FABS
+#undef REAL_MAX
+#undef REAL_MIN
+#undef EXP_INT
+#undef EXP_MANT
+#undef EXP_BIAS
+#undef EXP_SAFE
+#undef EXP_LN2_HI
+#undef EXP_LN2_LO
+#undef EXP_DEGREE
+#undef EXP_INV_FACTORIALS
