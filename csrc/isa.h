@@ -51,8 +51,7 @@ PYNN_KERNELS_DECLARE(double, f64)
 PYNN_KERNELS_DECLARE(float, f32)
 #undef PYNN_KERNELS_DECLARE
 
-/* Kernels of the fast step work on mini-batches of at most this many rows
- * and tiles of this many units (rows of W). */
-#define PYNN_TILE_UNITS 3
+/* Units (rows of W) per tile that the fast step's jobs hand a thread. */
+#define PYNN_TILE_UNITS 6
 
 #endif

@@ -7,7 +7,17 @@
 #ifndef PYNN_LAYOUT_H
 #define PYNN_LAYOUT_H
 
+#include <stdlib.h>
+
 #include "pynn.h"
+
+/* Scratch buffers start on a cache line (the same alignment as the Python
+ * layer gives the parameters, _layout.ALIGNMENT): 64-byte vector loads then
+ * never straddle two lines.  Freed with free(). */
+static inline void *pynn_alloc_lines(size_t bytes)
+{
+    return aligned_alloc(64, (bytes + 63) / 64 * 64);
+}
 
 /* Scalars of layer l: its weights and biases. */
 static inline size_t pynn_layer_size(const pynn_arch *arch, int l)

@@ -182,7 +182,7 @@ class Network:
         arch = self._new_arch(sizes, self._activations, self._cost)
         self._sizes = sizes
         self._arch = arch
-        self._params = np.zeros(arch.n_params, dtype=self._dtype)
+        self._params = _layout.aligned_zeros(arch.n_params, self._dtype)
         self._layout = _layout.layout(sizes)
 
     @staticmethod

@@ -6,6 +6,8 @@
 #include <immintrin.h>
 #define ISA_NAME avx2
 #define VEC_BYTES 32
+/* rows of W per rank-update tile: 9 accumulators + 4 operands fit 16 registers */
+#define ISA_RANK_UNITS 3
 #define ISA_PATH PYNN_PATH_AVX2
 #else
 /* lanes [0, count) set */

@@ -7,6 +7,9 @@
 #include <immintrin.h>
 #define ISA_NAME avx512
 #define VEC_BYTES 64
+/* rows of W per rank-update tile: 18 accumulators + 4 operands of the 32
+   registers; twice the reuse of each input row loaded from L2 */
+#define ISA_RANK_UNITS 6
 #define ISA_PATH PYNN_PATH_AVX512
 #else
 static inline T(vec) T(vload_part)(const real *p, int count)

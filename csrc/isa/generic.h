@@ -7,6 +7,8 @@
 #ifndef real
 #define ISA_NAME generic
 #define VEC_BYTES 16
+/* rows of W per rank-update tile: 9 accumulators + 4 operands fit 16 registers */
+#define ISA_RANK_UNITS 3
 #define ISA_PATH PYNN_PATH_GENERIC
 #else
 /* The first `count` (< LANES) numbers at p in a vector, the other lanes 0;

@@ -7,6 +7,8 @@
 #include <arm_neon.h>
 #define ISA_NAME neon
 #define VEC_BYTES 16
+/* rows of W per rank-update tile: 9 accumulators + 4 operands fit 16 registers */
+#define ISA_RANK_UNITS 3
 #define ISA_PATH PYNN_PATH_NEON
 #else
 static inline T(vec) T(vload_part)(const real *p, int count)

@@ -1,0 +1,203 @@
+/* test_kernels.c -- every kernel of every path this CPU runs, against plain
+ * loops, at edge shapes (1 row, partial vectors, partial tiles, splits).
+ *
+ *   test_kernels            run the tests; exit status 0 when all pass
+ *   test_kernels --time P   time path P's fused layer-1 update ([784,100], m=10)
+ *
+ * Built natively and cross-compiled for aarch64 by tests/c/run.sh. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "isa.h"
+
+static int failures = 0;
+
+static double rnd(unsigned *state)
+{
+    *state = *state * 1103515245u + 12345u;
+    return ((double)(*state >> 8) / (double)(1u << 24)) * 2.0 - 1.0;
+}
+
+#define CHECK_CLOSE(what, got, want, tol)                                                  \
+    do {                                                                                   \
+        double g_ = (double)(got), w_ = (double)(want);                                    \
+        if (!(fabs(g_ - w_) <= (tol) * (1.0 + fabs(w_)))) {                                \
+            if (failures < 20)                                                             \
+                printf("FAIL %s: %s got %.17g want %.17g\n", path_name, what, g_, w_);     \
+            failures++;                                                                    \
+        }                                                                                  \
+    } while (0)
+
+#define KERNEL_TESTS(real, sfx, TOL)                                                       \
+static void test_##sfx(const pynn_kernels_##sfx *k, const char *path_name)                 \
+{                                                                                          \
+    static const int64_t Ms[] = {1, 2, 3, 5, 10, 16};                                      \
+    static const int64_t Ns[] = {1, 2, 3, 4, 7, 10, 31};                                   \
+    static const int64_t Ks[] = {1, 3, 4, 7, 8, 9, 16, 17, 33, 100};                       \
+    unsigned seed = 7;                                                                     \
+    for (size_t a = 0; a < sizeof Ms / sizeof *Ms; a++)                                    \
+    for (size_t b = 0; b < sizeof Ns / sizeof *Ns; b++)                                    \
+    for (size_t c = 0; c < sizeof Ks / sizeof *Ks; c++) {                                  \
+        const int64_t m = Ms[a], n = Ns[b], K = Ks[c];                                     \
+        real *A = malloc(sizeof(real) * m * K), *W = malloc(sizeof(real) * n * K);         \
+        real *W0 = malloc(sizeof(real) * n * K), *Z = malloc(sizeof(real) * m * n);        \
+        real *D = malloc(sizeof(real) * m * n), *P = malloc(sizeof(real) * m * K);         \
+        real *X = malloc(sizeof(real) * m * K), *Zn = malloc(sizeof(real) * m * n);        \
+        real *Ds = malloc(sizeof(real) * m * n * k->lanes), *S = malloc(sizeof(real) * 64); \
+        const real **rows = malloc(sizeof(real *) * m), **next = malloc(sizeof(real *) * m); \
+        for (int64_t i = 0; i < m * K; i++) { A[i] = (real)rnd(&seed); X[i] = (real)rnd(&seed); } \
+        for (int64_t i = 0; i < n * K; i++) W0[i] = W[i] = (real)rnd(&seed);               \
+        for (int64_t i = 0; i < m * n; i++) { Z[i] = (real)rnd(&seed); D[i] = (real)rnd(&seed); } \
+        for (int64_t r = 0; r < m; r++) { rows[r] = A + r * K; next[r] = X + r * K; }      \
+        /* forward in two splits: [0, j) and [j, n), j a multiple of the tile */          \
+        real *Zf = malloc(sizeof(real) * m * n);                                           \
+        memcpy(Zf, Z, sizeof(real) * m * n);                                               \
+        const int64_t split = n > PYNN_TILE_UNITS ? PYNN_TILE_UNITS : n;                   \
+        k->forward(m, 0, split, K, rows, W, K, Zf, n);                                     \
+        k->forward(m, split, n, K, rows, W, K, Zf, n);                                     \
+        for (int64_t r = 0; r < m; r++)                                                    \
+            for (int64_t j = 0; j < n; j++) {                                              \
+                double want = Z[r * n + j];                                                \
+                for (int64_t q = 0; q < K; q++) want += (double)A[r * K + q] * W[j * K + q]; \
+                CHECK_CLOSE("forward", Zf[r * n + j], want, TOL * K);                      \
+            }                                                                              \
+        /* delta: P (m x K) = D (m x n) W (n x K) */                                       \
+        k->delta(m, K, n, D, W, P);                                                        \
+        for (int64_t r = 0; r < m; r++)                                                    \
+            for (int64_t q = 0; q < K; q++) {                                              \
+                double want = 0;                                                           \
+                for (int64_t j = 0; j < n; j++) want += (double)D[r * n + j] * W[j * K + q]; \
+                CHECK_CLOSE("delta", P[r * K + q], want, TOL * n);                         \
+            }                                                                              \
+        /* broadcast */                                                                    \
+        k->broadcast(D, (real)0.5, m * n, Ds);                                             \
+        for (int64_t i = 0; i < m * n; i++)                                                \
+            for (int l = 0; l < k->lanes; l++)                                             \
+                CHECK_CLOSE("broadcast", Ds[i * k->lanes + l], 0.5 * D[i], 0);             \
+        /* rank update with beta 0.9, fused next product, split in two */                  \
+        memcpy(Zn, Z, sizeof(real) * m * n);                                               \
+        pynn_rank_args_##sfx args = {.m = m, .K = K, .ldd = n, .ldw = K, .m_next = m,     \
+                                     .ldz = n, .Ds = Ds, .A = rows, .next = next,          \
+                                     .W = W, .Z_next = Zn, .beta = (real)0.9};             \
+        k->rank_update(&args, 0, split);                                                   \
+        k->rank_update(&args, split, n);                                                   \
+        for (int64_t j = 0; j < n; j++)                                                    \
+            for (int64_t q = 0; q < K; q++) {                                              \
+                double want = 0.9 * W0[j * K + q];                                         \
+                for (int64_t r = 0; r < m; r++) want += 0.5 * D[r * n + j] * A[r * K + q]; \
+                CHECK_CLOSE("rank_update W", W[j * K + q], want, TOL * m);                 \
+            }                                                                              \
+        for (int64_t r = 0; r < m; r++)                                                    \
+            for (int64_t j = 0; j < n; j++) {                                              \
+                double want = Z[r * n + j];                                                \
+                for (int64_t q = 0; q < K; q++) want += (double)X[r * K + q] * W[j * K + q]; \
+                CHECK_CLOSE("rank_update Z_next", Zn[r * n + j], want, TOL * K);           \
+            }                                                                              \
+        /* beta 0 ignores W's contents, NaN included; no next rows */                     \
+        for (int64_t i = 0; i < n * K; i++) W[i] = (real)NAN;                              \
+        args.beta = 0; args.next = NULL;                                                   \
+        k->rank_update(&args, 0, n);                                                       \
+        for (int64_t j = 0; j < n; j++)                                                    \
+            for (int64_t q = 0; q < K; q++) {                                              \
+                double want = 0;                                                           \
+                for (int64_t r = 0; r < m; r++) want += 0.5 * D[r * n + j] * A[r * K + q]; \
+                CHECK_CLOSE("rank_update beta=0", W[j * K + q], want, TOL * m);            \
+            }                                                                              \
+        free(A); free(W); free(W0); free(Z); free(D); free(P); free(X); free(Zn);          \
+        free(Ds); free(S); free(rows); free(next); free(Zf);                               \
+    }                                                                                      \
+    /* sigmoid: every length up to 3 vectors, the range edges, NaN */                     \
+    real z[70], a[70], g[70];                                                              \
+    for (int len = 0; len <= 3 * k->lanes + 1 && len <= 70; len++) {                       \
+        for (int i = 0; i < len; i++) z[i] = (real)(rnd(&seed) * 30);                      \
+        if (len > 2) { z[0] = (real)-800; z[1] = (real)800; z[2] = (real)NAN; }            \
+        a[len] = g[len] = (real)42; /* nothing past len is written */                      \
+        k->sigmoid(z, a, g, len);                                                          \
+        for (int i = 0; i < len; i++) {                                                    \
+            const double want = 1.0 / (1.0 + exp(-(double)z[i]));                          \
+            if (isnan(z[i])) {                                                             \
+                if (!isnan(a[i])) { printf("FAIL %s: sigmoid(NaN)\n", path_name); failures++; } \
+                continue;                                                                  \
+            }                                                                              \
+            CHECK_CLOSE("sigmoid", a[i], want, 4 * TOL);                                   \
+            CHECK_CLOSE("sigmoid grad", g[i], want * (1 - want), 8 * TOL);                 \
+        }                                                                                  \
+        CHECK_CLOSE("sigmoid past the end", a[len], 42, 0);                                \
+        CHECK_CLOSE("sigmoid grad past the end", g[len], 42, 0);                           \
+    }                                                                                      \
+}
+
+KERNEL_TESTS(double, f64, 1e-15)
+KERNEL_TESTS(float, f32, 1e-6)
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* Seconds per fused layer-1 update of [784, 100] at m = 10, on one thread. */
+static size_t argc_shift = 0;
+static void time_path(int path)
+{
+    const pynn_kernels_f64 *k = pynn_kernels_for_f64(path);
+    const int64_t m = 10, n = 100, K = 784;
+    const size_t shift = argc_shift; /* scalars past a 64-byte boundary */
+    double *A = (double *)aligned_alloc(64, 8 * (m * K + 8)) + shift, *W = (double *)aligned_alloc(64, 8 * (n * K + 8)) + shift;
+    double *Ds = aligned_alloc(64, 8 * m * n * k->lanes);
+    double *Z = calloc(m * n, 8);
+    const double *rows[10], *next[10];
+    for (int64_t i = 0; i < m * K; i++) A[i] = 0.01;
+    for (int64_t i = 0; i < n * K; i++) W[i] = 0.01;
+    for (int64_t i = 0; i < m * n * k->lanes; i++) Ds[i] = 1e-3;
+    for (int r = 0; r < 10; r++) rows[r] = next[r] = A + r * K;
+    pynn_rank_args_f64 args = {.m = m, .K = K, .ldd = n, .ldw = K, .m_next = m, .ldz = n,
+                               .Ds = Ds, .A = rows, .next = next, .W = W, .Z_next = Z, .beta = 1};
+    double best = 1e9;
+    for (int rep = 0; rep < 20; rep++) {
+        const double t0 = now();
+        for (int i = 0; i < 100; i++) k->rank_update(&args, 0, n);
+        const double t = (now() - t0) / 100;
+        best = t < best ? t : best;
+    }
+    printf("%s: fused update [784,100] m=10: %.1f us (%.1f GFLOP/s on one thread)\n",
+           pynn_path_name(path), best * 1e6, 4.0 * m * n * K / best / 1e9);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 3 && strcmp(argv[1], "--time") == 0) {
+        if (argc == 4) argc_shift = (size_t)atoi(argv[3]);
+        for (int p = 0; p < PYNN_PATH_COUNT; p++)
+            if (pynn_path_name(p) && strcmp(pynn_path_name(p), argv[2]) == 0 && pynn_kernels_for_f64(p)) {
+                time_path(p);
+                return 0;
+            }
+        printf("no such path here: %s\n", argv[2]);
+        return 2;
+    }
+    int tested = 0;
+    for (int p = 0; p < PYNN_PATH_COUNT; p++) {
+        if (!pynn_path_compiled(p) || pynn_kernels_for_f64(p) == NULL || pynn_kernels_for_f64(p)->path != p)
+            continue;
+        if (!pynn_path_supported(p)) {
+            printf("skip %s: this CPU does not run it\n", pynn_path_name(p));
+            continue;
+        }
+        const int before = failures;
+        test_f64(pynn_kernels_for_f64(p), pynn_path_name(p));
+        test_f32(pynn_kernels_for_f32(p), pynn_path_name(p));
+        printf("%s %s: f64 and f32 kernels\n", failures == before ? "ok" : "FAILED", pynn_path_name(p));
+        tested++;
+    }
+    for (int p = 0; p < PYNN_PATH_COUNT; p++)
+        if (pynn_path_compiled(p) && p != PYNN_PATH_AUTO && p != PYNN_PATH_REFERENCE &&
+            !pynn_path_supported(p))
+            printf("skip %s: compiled, but this CPU cannot run it\n", pynn_path_name(p));
+    printf("%d paths tested, %d failures\n", tested, failures);
+    return failures == 0 && tested > 0 ? 0 : 1;
+}
