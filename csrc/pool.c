@@ -8,12 +8,16 @@
  * preempted helper therefore holds back at most the tile it is computing:
  * whoever is running does the rest.
  *
- * Stalls.  If the caller still waits for a helper's tile long after it ran
- * out of work (PYNN_STALL_SECONDS), that helper was preempted: the machine
- * has more runnable threads than cores.  The pool then runs the next
- * `backoff` jobs on the caller's thread alone, with the helpers asleep (they
- * would only take CPU time from the caller), and tries again after that;
- * backoff doubles with each stall and halves after a run of clean jobs.
+ * A busy machine.  When other processes want the cores too, helpers do not
+ * help: a preempted helper holds its tile back for a whole time slice, and
+ * spinning helpers take CPU time from the caller.  So the pool measures:
+ * it runs PYNN_PROBE_JOBS jobs on the caller's thread alone (helpers
+ * asleep), then as many shared, and compares their seconds per tile.  If
+ * sharing is not clearly faster (PYNN_SHARE_GAIN), the next `backoff` jobs
+ * run alone, backoff doubling at each such verdict; if it is, the pool
+ * shares for PYNN_SHARE_JOBS jobs and then measures again.  A stall (the
+ * caller still waiting for a helper's tile PYNN_STALL_SECONDS after running
+ * out of work) ends a shared run at once.
  *
  * Waiting for jobs.  A step lasts ~100 us, so waking a sleeping thread (a
  * futex: tens of us) would cost more than it saves: helpers spin while jobs
@@ -26,14 +30,19 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #define PYNN_MAX_THREADS 64
 #define PYNN_SPINS_BEFORE_SLEEP 100000 /* pause instructions: a few ms       */
-#define PYNN_STALL_SECONDS 250e-6      /* a tile takes microseconds          */
-#define PYNN_BACKOFF_MIN 64            /* jobs run alone after a first stall */
-#define PYNN_BACKOFF_MAX 32768         /* ... and at most (~1 s of steps)    */
-#define PYNN_CLEAN_JOBS 4096           /* clean jobs that halve the backoff  */
+#define PYNN_STALL_SECONDS 200e-6      /* a tile takes microseconds; a preempted
+                                          thread is gone for milliseconds    */
+#define PYNN_PROBE_JOBS 48             /* jobs timed alone, then shared      */
+#define PYNN_PROBE_SKIP 4              /* first shared jobs not timed: wake-up */
+#define PYNN_SHARE_GAIN 0.85           /* shared must take < 85% of alone    */
+#define PYNN_SHARE_JOBS 4096           /* jobs shared before measuring again */
+#define PYNN_BACKOFF_MIN 1024          /* jobs alone after a first verdict   */
+#define PYNN_BACKOFF_MAX 131072        /* ... and at most (seconds of steps) */
 
 /* One share of the tiles: [front, back) not claimed yet, packed in one word
  * so that the owner (front) and the others (back) claim by compare-and-swap.
@@ -56,8 +65,11 @@ struct pynn_pool {
     pthread_cond_t wake;
     _Atomic(pynn_tiles_fn) fn;
     _Atomic(void *) arg;
-    /* the caller's own state: the stall policy */
-    int64_t alone_left, backoff, clean;
+    /* the caller's own state: the sharing policy (see the top) */
+    enum { PROBE_ALONE, PROBE_SHARED, SHARING, ALONE } phase;
+    int64_t left;                  /* jobs left in this phase              */
+    int64_t backoff;               /* jobs of the next ALONE phase         */
+    double seconds[2], tiles[2];   /* probes: time and tiles, alone/shared */
 };
 
 static uint64_t pack(int64_t front, int64_t back) { return (uint64_t)front << 32 | (uint64_t)back; }
@@ -165,6 +177,7 @@ pynn_pool *pynn_pool_start(int threads)
     pynn_pool *pool = aligned_alloc(64, (sizeof(pynn_pool) + 63) / 64 * 64);
     if (pool == NULL)
         return NULL;
+    memset(pool, 0, sizeof *pool);
     pool->threads = threads;
     pool->started = 0;
     for (int t = 0; t < PYNN_MAX_THREADS; t++) {
@@ -177,8 +190,9 @@ pynn_pool *pynn_pool_start(int threads)
     atomic_init(&pool->quit, 0);
     atomic_init(&pool->fn, NULL);
     atomic_init(&pool->arg, NULL);
-    pool->alone_left = pool->clean = 0;
     pool->backoff = PYNN_BACKOFF_MIN;
+    pool->phase = PROBE_ALONE;
+    pool->left = PYNN_PROBE_JOBS;
     if (pthread_mutex_init(&pool->lock, NULL) != 0) {
         free(pool);
         return NULL;
@@ -238,38 +252,84 @@ static int64_t tiles_done(pynn_pool *pool)
     return total;
 }
 
+/* Shares one job with the helpers; returns 1 if a helper stalled it. */
+static int run_shared(pynn_pool *pool, pynn_tiles_fn fn, void *arg, int64_t tiles)
+{
+    share_job(pool, fn, arg, tiles);
+    take_part(pool, 0);
+    if (tiles_done(pool) == tiles)
+        return 0;
+    /* a helper is still computing a tile */
+    const double since = seconds_now();
+    int stalled = 0;
+    while (tiles_done(pool) != tiles) {
+        pause_briefly();
+        if (!stalled && seconds_now() - since > PYNN_STALL_SECONDS)
+            stalled = 1;
+    }
+    return stalled;
+}
+
+/* Moves the policy to its next phase. */
+static void next_phase(pynn_pool *pool, int stalled)
+{
+    switch (pool->phase) {
+    case PROBE_ALONE:
+        pool->phase = PROBE_SHARED;
+        pool->left = PYNN_PROBE_JOBS;
+        return;
+    case PROBE_SHARED:
+        if (!stalled && pool->tiles[0] > 0 && pool->tiles[1] > 0 &&
+            pool->seconds[1] / pool->tiles[1] < PYNN_SHARE_GAIN * pool->seconds[0] / pool->tiles[0]) {
+            pool->phase = SHARING;
+            pool->left = PYNN_SHARE_JOBS;
+            pool->backoff = PYNN_BACKOFF_MIN;
+            return;
+        }
+        break; /* sharing did not pay: alone for a while */
+    case SHARING:
+        if (!stalled) { /* the run is over: measure again */
+            pool->phase = PROBE_ALONE;
+            pool->left = PYNN_PROBE_JOBS;
+            pool->seconds[0] = pool->seconds[1] = pool->tiles[0] = pool->tiles[1] = 0;
+            return;
+        }
+        break;
+    case ALONE:
+        pool->phase = PROBE_ALONE;
+        pool->left = PYNN_PROBE_JOBS;
+        pool->seconds[0] = pool->seconds[1] = pool->tiles[0] = pool->tiles[1] = 0;
+        return;
+    }
+    pool->phase = ALONE;
+    pool->left = pool->backoff;
+    pool->backoff = pool->backoff * 2 < PYNN_BACKOFF_MAX ? pool->backoff * 2 : PYNN_BACKOFF_MAX;
+    atomic_store(&pool->napping, 1);
+}
+
 void pynn_pool_run(pynn_pool *pool, pynn_tiles_fn fn, void *arg, int64_t tiles)
 {
     if (pool == NULL || tiles < 2 * (int64_t)pool->threads || tiles > 0x7fffffff) {
         fn(arg, 0, tiles);
         return;
     }
-    if (pool->alone_left > 0) {
-        if (--pool->alone_left == 0)
-            pool->clean = 0;
-        fn(arg, 0, tiles);
-        return;
-    }
-    share_job(pool, fn, arg, tiles);
-    take_part(pool, 0);
+    const int shared = pool->phase == PROBE_SHARED || pool->phase == SHARING;
+    if (!shared && !atomic_load_explicit(&pool->napping, memory_order_relaxed))
+        atomic_store(&pool->napping, 1); /* helpers: sleep, do not spin */
+    const double start = seconds_now();
     int stalled = 0;
-    if (tiles_done(pool) != tiles) {
-        /* a helper is still computing a tile */
-        const double since = seconds_now();
-        while (tiles_done(pool) != tiles) {
-            pause_briefly();
-            if (!stalled && seconds_now() - since > PYNN_STALL_SECONDS)
-                stalled = 1;
-        }
+    if (shared)
+        stalled = run_shared(pool, fn, arg, tiles);
+    else
+        fn(arg, 0, tiles);
+    const int probe = pool->phase == PROBE_ALONE ||
+                      (pool->phase == PROBE_SHARED && pool->left <= PYNN_PROBE_JOBS - PYNN_PROBE_SKIP);
+    if (probe) {
+        pool->seconds[shared] += seconds_now() - start;
+        pool->tiles[shared] += (double)tiles;
     }
-    if (stalled) {
-        pool->alone_left = pool->backoff;
-        pool->backoff = pool->backoff * 2 < PYNN_BACKOFF_MAX ? pool->backoff * 2 : PYNN_BACKOFF_MAX;
-        atomic_store(&pool->napping, 1);
-    } else if (++pool->clean >= PYNN_CLEAN_JOBS) {
-        pool->clean = 0;
-        pool->backoff = pool->backoff / 2 > PYNN_BACKOFF_MIN ? pool->backoff / 2 : PYNN_BACKOFF_MIN;
-    }
+    if (--pool->left <= 0 || stalled)
+        next_phase(pool, stalled);
 }
 
 void pynn_pool_stop(pynn_pool *pool)
