@@ -12,6 +12,7 @@
  *   step.inc   the step interface and the reference step
  *   fast.inc   the fast step (kernels of isa.h, pool threads)
  *   train.inc  the mini-batch loop
+ *   api.inc    forward, gradient and evaluation of whole data sets
  *   floor.inc  the benchmark's GEMM floor
  */
 #include <math.h>
@@ -28,6 +29,9 @@
 
 /* Rows per block when a whole data set is pushed through the network. */
 #define PYNN_EVAL_BLOCK 512
+/* A full-batch gradient whose blocks take fewer flops than this runs on the
+ * kernels (fast_gradient) rather than on BLAS's threads. */
+#define PYNN_GRADIENT_KERNEL_FLOPS 2e7
 
 int pynn_blas_threads(void)
 {
@@ -53,6 +57,7 @@ static double uniform01(pynn_rng *rng)
 #include "step.inc"
 #include "fast.inc"
 #include "train.inc"
+#include "api.inc"
 #include "floor.inc"
 #include "real_undef.h"
 
@@ -64,5 +69,6 @@ static double uniform01(pynn_rng *rng)
 #include "step.inc"
 #include "fast.inc"
 #include "train.inc"
+#include "api.inc"
 #include "floor.inc"
 #include "real_undef.h"
