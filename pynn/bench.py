@@ -10,25 +10,82 @@ random rows of that shape).  Peers:
 - torch:    PyTorch on the CPU, same model, loss, L2 on weights only, plain SGD;
 - sklearn:  MLPClassifier(solver="sgd", momentum=0), one epoch of partial_fit
             (its output layer is softmax with log-loss: the nearest it has);
-- floor:    the BLAS calls of pynn's step alone, timed inside the C core.
+- floor:    the BLAS calls of pynn's step alone, timed inside the C core;
+- reference: pynn on its reference path (PYNN_KERNELS=reference: the plain
+            algorithm on BLAS), which the fast path must never lose to.
 
 Runs are interleaved (pynn, numpy, ..., pynn, numpy, ...) and repeated; the
-table shows medians and each peer's time divided by pynn's.  ``python -m pynn
-bench`` is the short form (pynn, numpy and the floor on one configuration);
-``python benchmarks/bench_epoch.py --full`` runs everything.
+table shows medians, each peer's time divided by pynn's, and pynn's GFLOP/s
+as a share of the machine's dgemm peak (numpy's product of two 2000 x 2000
+matrices on every core, measured first).  ``python -m pynn bench`` is the
+short form (pynn, the reference path, numpy and the floor on one
+configuration); ``--full`` runs everything, including a busy machine: pynn
+with a busy-loop process beside it against one thread, and two trainings at
+once against one training on one thread.
 """
 import argparse
 import os
+import platform
 import statistics
+import subprocess
+import sys
 import time
 
 import numpy as np
 
-from . import _core, datasets
+from . import _core, _training, datasets
+from ._peers import ETA, LMBDA, NumpyMLP, PerSampleMLP, SklearnMLP, TorchMLP
 from .network import Network
 
-ETA, LMBDA = 0.5, 5.0
-PEERS = ("pynn", "numpy", "network2", "torch", "sklearn", "floor")
+PEERS = ("pynn", "reference", "numpy", "network2", "torch", "sklearn", "floor")
+
+
+def cpu_model():
+    """The CPU's model name and its vector extensions, as the OS reports them."""
+    model, flags = platform.processor() or platform.machine(), set()
+    try:
+        with open("/proc/cpuinfo") as stream:
+            for line in stream:
+                key, _, value = line.partition(":")
+                if key.strip() == "model name":
+                    model = value.strip()
+                elif key.strip() in ("flags", "Features") and not flags:
+                    flags = set(value.split())
+    except OSError:
+        pass
+    wanted = ("avx2", "fma", "avx512f", "asimd", "sve")
+    return model, [f for f in wanted if f in flags]
+
+
+def dgemm_peak(dtype="float64", n=2000, repeats=5):
+    """GFLOP/s of numpy's n x n product (its BLAS, every core): the machine's
+    practical peak for this dtype."""
+    rng = np.random.default_rng(0)
+    a, b = rng.uniform(size=(n, n)).astype(dtype), rng.uniform(size=(n, n)).astype(dtype)
+    a @ b
+    best = min(_time(lambda: a @ b, settle=0) for _ in range(repeats))
+    return 2.0 * n**3 / best / 1e9
+
+
+def epoch_flops(sizes, n):
+    """Floating-point operations of one SGD epoch on n rows: per row, each
+    layer's product forward (2 |W_l|) and its weight gradient (2 |W_l|), and
+    the delta products of the layers above the first (2 |W_l|)."""
+    weights = [a * b for a, b in zip(sizes[:-1], sizes[1:])]
+    return float(n) * (4 * sum(weights) + 2 * sum(weights[1:]))
+
+
+def describe_machine():
+    """Lines naming the CPU, the kernel path and threads pynn uses, and the peaks."""
+    model, flags = cpu_model()
+    path = _core.path_resolved([k for k, v in _core.PATHS.items() if v == _core.path_setting()][0])
+    peaks = {dtype: dgemm_peak(dtype) for dtype in ("float64", "float32")}
+    print(f"cpu: {model} ({' '.join(flags) or 'no vector flags listed'}), "
+          f"{_training.available_cores()} cores available; pynn's kernel path: {path}, "
+          f"threads: {_training.threads_setting()}")
+    print(f"dgemm peak (numpy, 2000^3, every core): float64 {peaks['float64']:.0f} GFLOP/s, "
+          f"float32 {peaks['float32']:.0f} GFLOP/s")
+    return peaks
 
 
 def load_rows(n=60000):
@@ -42,121 +99,6 @@ def load_rows(n=60000):
         return X, np.tile(labels, reps)[:n].astype(np.int64), "Fashion-MNIST"
     rng = np.random.default_rng(0)
     return rng.uniform(0, 1, (n, 784)), rng.integers(0, 10, n), "random rows"
-
-
-def _sigmoid(z):
-    return 1 / (1 + np.exp(-z))
-
-
-class NumpyMLP:
-    """The same algorithm as pynn's SGD, vectorized over each mini-batch (rows = samples)."""
-
-    def __init__(self, sizes, dtype, seed=0):
-        rng = np.random.default_rng(seed)
-        self.W = [(rng.standard_normal((o, i)) / np.sqrt(i)).astype(dtype) for i, o in zip(sizes[:-1], sizes[1:])]
-        self.b = [rng.standard_normal(o).astype(dtype) for o in sizes[1:]]
-
-    def epoch(self, X, Y, batch, rng):
-        n = len(X)
-        order = rng.permutation(n)
-        decay = 1 - ETA * LMBDA / n
-        for start in range(0, n, batch):
-            idx = order[start:start + batch]
-            xb, yb = X[idx], Y[idx]
-            activations = [xb]
-            for W, b in zip(self.W, self.b):
-                activations.append(_sigmoid(activations[-1] @ W.T + b))
-            delta = activations[-1] - yb
-            step = ETA / len(xb)
-            for l in range(len(self.W) - 1, -1, -1):
-                grad_W = delta.T @ activations[l]
-                grad_b = delta.sum(axis=0)
-                if l > 0:
-                    a = activations[l]
-                    delta = (delta @ self.W[l]) * a * (1 - a)
-                self.W[l] = decay * self.W[l] - step * grad_W
-                self.b[l] -= step * grad_b
-
-
-class PerSampleMLP(NumpyMLP):
-    """network2.py's style: column vectors, one backprop per sample, sums per mini-batch."""
-
-    def epoch(self, X, Y, batch, rng):
-        n = len(X)
-        order = rng.permutation(n)
-        W = [w for w in self.W]
-        b = [v.reshape(-1, 1) for v in self.b]
-        for start in range(0, n, batch):
-            idx = order[start:start + batch]
-            nabla_w = [np.zeros_like(w) for w in W]
-            nabla_b = [np.zeros_like(v) for v in b]
-            for i in idx:
-                activation = X[i].reshape(-1, 1)
-                activations = [activation]
-                for w, v in zip(W, b):
-                    activation = _sigmoid(np.dot(w, activation) + v)
-                    activations.append(activation)
-                delta = activations[-1] - Y[i].reshape(-1, 1)
-                for l in range(len(W) - 1, -1, -1):
-                    nabla_b[l] += delta
-                    nabla_w[l] += np.dot(delta, activations[l].T)
-                    if l > 0:
-                        a = activations[l]
-                        delta = np.dot(W[l].T, delta) * a * (1 - a)
-            W = [(1 - ETA * LMBDA / n) * w - (ETA / len(idx)) * g for w, g in zip(W, nabla_w)]
-            b = [v - (ETA / len(idx)) * g for v, g in zip(b, nabla_b)]
-        self.W, self.b = W, [v.ravel() for v in b]
-
-    def accuracy(self, X, labels):
-        hits = 0
-        for x, label in zip(X, labels):
-            a = x.reshape(-1, 1)
-            for w, v in zip(self.W, self.b):
-                a = _sigmoid(np.dot(w, a) + v.reshape(-1, 1))
-            hits += int(np.argmax(a) == label)
-        return hits
-
-
-class TorchMLP:
-    def __init__(self, sizes, dtype, n):
-        import torch
-        self.torch = torch
-        torch.manual_seed(0)
-        self.dtype = getattr(torch, dtype)
-        layers = []
-        for i, o in zip(sizes[:-1], sizes[1:]):
-            layers += [torch.nn.Linear(i, o, dtype=self.dtype), torch.nn.Sigmoid()]
-        self.model = torch.nn.Sequential(*layers)
-        weights = [p for name, p in self.model.named_parameters() if name.endswith("weight")]
-        biases = [p for name, p in self.model.named_parameters() if name.endswith("bias")]
-        # L2 on weights only (as network2): w <- w - eta (g + (lmbda/n) w)
-        self.optimizer = torch.optim.SGD([{"params": weights, "weight_decay": LMBDA / n},
-                                          {"params": biases, "weight_decay": 0.0}], lr=ETA)
-
-    def epoch(self, X, Y, batch, rng):
-        torch = self.torch
-        X, Y = torch.from_numpy(X), torch.from_numpy(Y)
-        order = torch.from_numpy(rng.permutation(len(X)))
-        loss_fn = torch.nn.BCELoss(reduction="sum")
-        for start in range(0, len(X), batch):
-            idx = order[start:start + batch]
-            self.optimizer.zero_grad(set_to_none=True)
-            loss = loss_fn(self.model(X[idx]), Y[idx]) / len(idx)
-            loss.backward()
-            self.optimizer.step()
-
-
-class SklearnMLP:
-    def __init__(self, sizes, dtype, n, batch):
-        from sklearn.neural_network import MLPClassifier
-        self.model = MLPClassifier(hidden_layer_sizes=tuple(sizes[1:-1]), activation="logistic",
-                                   solver="sgd", learning_rate_init=ETA, momentum=0.0,
-                                   nesterovs_momentum=False, alpha=LMBDA * batch / n, batch_size=batch,
-                                   shuffle=True, random_state=0)
-        self.classes = np.arange(sizes[-1])
-
-    def epoch(self, X, labels, batch, rng):
-        self.model.partial_fit(X, labels, classes=self.classes)
 
 
 def _available(name):
@@ -188,10 +130,10 @@ def _peak_rss_mib():
     return _status_mib("VmHWM")
 
 
-def _time(function):
+def _time(function, settle=0.3):
     # let the previous runner's spinning worker threads (OpenMP, OpenBLAS) go
     # idle first, so that no peer pays for the one timed before it
-    time.sleep(0.3)
+    time.sleep(settle)
     start = time.perf_counter()
     function()
     return time.perf_counter() - start
@@ -206,6 +148,9 @@ def configuration(X64, labels, hidden, batch, dtype, peers, repeats, subset):
     runners = {}
     net = Network(sizes, dtype=dtype, seed=0)
     runners["pynn"] = lambda: net.SGD((X, labels), 1, batch, ETA, lmbda=LMBDA)
+    if "reference" in peers:
+        runners["reference"] = lambda: _with_env({"PYNN_KERNELS": "reference"},
+                                                 lambda: net.SGD((X, labels), 1, batch, ETA, lmbda=LMBDA))
     rng = np.random.default_rng(1)
     if "numpy" in peers:
         ref = NumpyMLP(sizes, dtype)
@@ -238,6 +183,20 @@ def configuration(X64, labels, hidden, batch, dtype, peers, repeats, subset):
     return medians, peak
 
 
+def _with_env(changes, function):
+    """function() with the environment changed meanwhile."""
+    saved = {key: os.environ.get(key) for key in changes}
+    os.environ.update(changes)
+    try:
+        return function()
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
 def add_arguments(parser, repeats=3, rows=60000):
     from .cli import positive_int
     parser.add_argument("--repeats", type=positive_int, default=repeats,
@@ -249,13 +208,14 @@ def add_arguments(parser, repeats=3, rows=60000):
     parser.add_argument("--dtype", nargs="+", default=["float64"], choices=["float64", "float32"])
     parser.add_argument("--rows", type=positive_int, default=rows,
                         help="training rows per epoch (default %(default)s)")
-    parser.add_argument("--peers", nargs="+", default=["pynn", "numpy", "floor"], choices=PEERS,
-                        help="what to time besides pynn (default: numpy and the floor)")
+    parser.add_argument("--peers", nargs="+", default=["pynn", "reference", "numpy", "floor"],
+                        choices=PEERS, help="what to time besides pynn (default: the reference "
+                                            "path, numpy and the floor)")
     parser.add_argument("--subset", type=positive_int, default=2000,
                         help="rows the per-sample network2 style is timed on (then scaled)")
     parser.add_argument("--full", action="store_true",
                         help="every peer, hidden 30 and 100, batch 10 and 128, both dtypes, "
-                             "plus evaluation speed, memory and scaling")
+                             "plus evaluation speed, memory, scaling and a busy machine")
 
 
 def main(argv=None):
@@ -271,9 +231,9 @@ def run(args):
     peers = ["pynn"] + [p for p in args.peers if p != "pynn"]
     X64, labels, source = load_rows(args.rows)
     shown = [p for p in peers if p != "pynn" and (p not in ("torch", "sklearn") or _available(p))]
-    print(f"data: {source}, {len(X64)} rows x {X64.shape[1]}; {args.repeats} interleaved runs, medians; "
-          f"threads: {os.cpu_count()} cores")
-    header = "| sizes | batch | dtype | pynn s | " + " | ".join(f"{p} s" for p in shown) + \
+    peaks = describe_machine()
+    print(f"data: {source}, {len(X64)} rows x {X64.shape[1]}; {args.repeats} interleaved runs, medians")
+    header = "| sizes | batch | dtype | pynn s | pynn % of peak | " + " | ".join(f"{p} s" for p in shown) + \
              " | " + " | ".join(f"{p}/pynn" for p in shown) + " | pynn peak RSS MiB |"
     rows = []
     for dtype in args.dtype:
@@ -283,8 +243,10 @@ def run(args):
                                               min(args.subset, len(X64)))
                 cells = [f"{medians.get(p, float('nan')):.3f}" for p in shown]
                 ratios = [f"{medians[p] / medians['pynn']:.2f}x" if p in medians else "n/a" for p in shown]
+                share = epoch_flops([784, hidden, 10], len(X64)) / medians["pynn"] / 1e9 / peaks[dtype]
                 rows.append(f"| [784, {hidden}, 10] | {batch} | {dtype} | {medians['pynn']:.3f} | "
-                            + " | ".join(cells) + " | " + " | ".join(ratios) + f" | {peak:.0f} |")
+                            f"{100 * share:.0f}% | " + " | ".join(cells) + " | " + " | ".join(ratios)
+                            + f" | {peak:.0f} |")
                 print(rows[-1], flush=True)
     print()
     print(header)
@@ -295,6 +257,7 @@ def run(args):
         _dtype_ratio(X64, labels, max(args.repeats, 5))
         _evaluation_speed(X64, labels)
         _scaling(X64, labels, args.repeats)
+        _busy_machine(args.repeats)
 
 
 def _dtype_ratio(X64, labels, repeats):
@@ -351,3 +314,50 @@ def _scaling(X64, labels, repeats):
         print(f"  {rows:6d} rows: {statistics.median(times):.3f} s ({statistics.median(times) / rows * 1e6:.2f} "
               f"us per row); data {X.nbytes / 2**20:.0f} MiB; RSS at rest {rest:.0f} MiB, peak while "
               f"training {peak:.0f} MiB (+{peak - rest:.0f} MiB)")
+
+
+def _child_epoch(rows, dtype):
+    """In a child process: one epoch of [784, 100, 10], batch 10; prints its seconds."""
+    X, labels, _ = load_rows(rows)
+    X = X.astype(dtype)
+    net = Network([784, 100, 10], dtype=dtype, seed=0)
+    start = time.perf_counter()
+    net.SGD((X, labels), 1, 10, ETA, lmbda=LMBDA)
+    print(f"{time.perf_counter() - start:.6f}")
+
+
+def _epochs_in_children(count, threads=None, rows=20000, dtype="float64"):
+    """Seconds of `count` epochs run at once, each in its own process."""
+    env = dict(os.environ)
+    if threads is not None:
+        env["PYNN_NUM_THREADS"] = str(threads)
+    code = f"from pynn.bench import _child_epoch; _child_epoch({rows}, {dtype!r})"
+    children = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, env=env, text=True)
+                for _ in range(count)]
+    return [float(child.communicate()[0]) for child in children]
+
+
+def _busy_machine(repeats, rows=20000):
+    """The default against one thread when the machine is busy: with a process
+    spinning beside it, and with two trainings at once (each epoch in its own
+    process, the variants in turn; medians)."""
+    repeats = max(repeats, 5)
+    print(f"\na busy machine ([784, 100, 10], batch 10, float64, {rows} rows, each epoch in its own "
+          f"process, {repeats} runs in turn, medians):")
+    spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        default, one = [], []
+        for _ in range(repeats):
+            default += _epochs_in_children(1)
+            one += _epochs_in_children(1, threads=1)
+    finally:
+        spinner.kill()
+        spinner.wait()
+    print(f"| one busy-loop process beside | default {statistics.median(default):.3f} s | one thread "
+          f"{statistics.median(one):.3f} s | default / one thread {statistics.median(default) / statistics.median(one):.2f}x |")
+    both, alone = [], []
+    for _ in range(repeats):
+        both += _epochs_in_children(2)
+        alone += _epochs_in_children(1, threads=1)
+    print(f"| two trainings at once | each (default) {statistics.median(both):.3f} s | one alone on one thread "
+          f"{statistics.median(alone):.3f} s | each / alone {statistics.median(both) / statistics.median(alone):.2f}x |")

@@ -452,7 +452,10 @@ class Network:
         """network2's regularization term of the cost: 0.5 (lmbda/n) sum ||w||^2."""
         if lmbda == 0:
             return 0.0
-        return 0.5 * (lmbda / n) * sum(float(np.dot(W.ravel(), W.ravel())) for W in self._weight_views())
+        # einsum, not np.dot: numpy's BLAS would start its threads, which then
+        # spin beside the training for a while (docs/performance.md)
+        return 0.5 * (lmbda / n) * sum(float(np.einsum("i,i->", W.ravel(), W.ravel()))
+                                       for W in self._weight_views())
 
     # ---- gradients ----------------------------------------------------------------
 
