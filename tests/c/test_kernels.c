@@ -2,7 +2,8 @@
  * loops, at edge shapes (1 row, partial vectors, partial tiles, splits).
  *
  *   test_kernels            run the tests; exit status 0 when all pass
- *   test_kernels --time P   time path P's fused layer-1 update ([784,100], m=10)
+ *   test_kernels --time P [N]  time path P's fused layer-1 update ([784,100], m=10),
+ *                              rows drawn from 10 N rows (default N = 1: in cache)
  *
  * Built natively and cross-compiled for aarch64 by tests/c/run.sh. */
 #include <math.h>
@@ -140,41 +141,55 @@ static double now(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-/* Seconds per fused layer-1 update of [784, 100] at m = 10, on one thread. */
-static size_t argc_shift = 0;
-static void time_path(int path)
-{
-    const pynn_kernels_f64 *k = pynn_kernels_for_f64(path);
-    const int64_t m = 10, n = 100, K = 784;
-    const size_t shift = argc_shift; /* scalars past a 64-byte boundary */
-    double *A = (double *)aligned_alloc(64, 8 * (m * K + 8)) + shift, *W = (double *)aligned_alloc(64, 8 * (n * K + 8)) + shift;
-    double *Ds = aligned_alloc(64, 8 * m * n * k->lanes);
-    double *Z = calloc(m * n, 8);
-    const double *rows[10], *next[10];
-    for (int64_t i = 0; i < m * K; i++) A[i] = 0.01;
-    for (int64_t i = 0; i < n * K; i++) W[i] = 0.01;
-    for (int64_t i = 0; i < m * n * k->lanes; i++) Ds[i] = 1e-3;
-    for (int r = 0; r < 10; r++) rows[r] = next[r] = A + r * K;
-    pynn_rank_args_f64 args = {.m = m, .K = K, .ldd = n, .ldw = K, .m_next = m, .ldz = n,
-                               .Ds = Ds, .A = rows, .next = next, .W = W, .Z_next = Z, .beta = 1};
-    double best = 1e9;
-    for (int rep = 0; rep < 20; rep++) {
-        const double t0 = now();
-        for (int i = 0; i < 100; i++) k->rank_update(&args, 0, n);
-        const double t = (now() - t0) / 100;
-        best = t < best ? t : best;
-    }
-    printf("%s: fused update [784,100] m=10: %.1f us (%.1f GFLOP/s on one thread)\n",
-           pynn_path_name(path), best * 1e6, 4.0 * m * n * K / best / 1e9);
+/* Seconds per fused layer-1 update of [784, 100] at m = 10 on one thread,
+ * with the rows drawn at random from a data set of `pool_rows` rows (1: the
+ * same rows every time, in cache), in float64 and float32. */
+#define TIME_UPDATE(real, sfx)                                                              \
+static void time_##sfx(int path, int64_t pool_rows)                                        \
+{                                                                                          \
+    const pynn_kernels_##sfx *k = pynn_kernels_for_##sfx(path);                            \
+    const int64_t m = 10, n = 100, K = 784;                                                \
+    real *data = aligned_alloc(64, sizeof(real) * (pool_rows * m * K + 64));               \
+    real *W = aligned_alloc(64, sizeof(real) * n * K), *Ds = aligned_alloc(64, sizeof(real) * m * n * k->lanes); \
+    real *Z = calloc(m * n, sizeof(real));                                                 \
+    for (int64_t i = 0; i < pool_rows * m * K; i++) data[i] = (real)0.01;                  \
+    for (int64_t i = 0; i < n * K; i++) W[i] = (real)0.01;                                 \
+    for (int64_t i = 0; i < m * n * k->lanes; i++) Ds[i] = (real)1e-3;                     \
+    const real *rows[10], *next[10];                                                       \
+    for (int r = 0; r < 10; r++) next[r] = data + r * K;                                   \
+    unsigned seed = 1;                                                                     \
+    double best = 1e9;                                                                     \
+    for (int rep = 0; rep < 20; rep++) {                                                   \
+        const double t0 = now();                                                           \
+        for (int i = 0; i < 100; i++) {                                                    \
+            for (int r = 0; r < 10; r++) {                                                 \
+                rows[r] = next[r];                                                         \
+                next[r] = data + (int64_t)((rnd(&seed) + 1) / 2 * (double)(pool_rows * m - 1)) * K; \
+            }                                                                              \
+            pynn_rank_args_##sfx args = {.m = m, .K = K, .ldd = n, .ldw = K, .m_next = m,   \
+                                         .ldz = n, .Ds = Ds, .A = rows, .next = next,       \
+                                         .W = W, .Z_next = Z, .beta = 1};                   \
+            k->rank_update(&args, 0, n);                                                   \
+        }                                                                                  \
+        const double t = (now() - t0) / 100;                                               \
+        best = t < best ? t : best;                                                        \
+    }                                                                                      \
+    printf("%s %s: fused update [784,100] m=10, rows from %lld: %.1f us (%.1f GFLOP/s)\n",  \
+           pynn_path_name(path), #sfx, (long long)(pool_rows * m), best * 1e6,               \
+           4.0 * m * n * K / best / 1e9);                                                   \
+    free(data); free(W); free(Ds); free(Z);                                                \
 }
+TIME_UPDATE(double, f64)
+TIME_UPDATE(float, f32)
 
 int main(int argc, char **argv)
 {
     if (argc >= 3 && strcmp(argv[1], "--time") == 0) {
-        if (argc == 4) argc_shift = (size_t)atoi(argv[3]);
+        const int64_t pool_rows = argc == 4 ? atoll(argv[3]) : 1;
         for (int p = 0; p < PYNN_PATH_COUNT; p++)
             if (pynn_path_name(p) && strcmp(pynn_path_name(p), argv[2]) == 0 && pynn_kernels_for_f64(p)) {
-                time_path(p);
+                time_f64(p, pool_rows);
+                time_f32(p, pool_rows);
                 return 0;
             }
         printf("no such path here: %s\n", argv[2]);
