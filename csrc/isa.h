@@ -17,8 +17,7 @@
 #define PYNN_KERNELS_DECLARE(real, sfx)                                                  \
 /* The operands of rank_update: W (n x K) <- beta W + Ds^T A, and then, when          \
    next != NULL, Z_next (m_next x n) += next W^T with the updated W.  Ds holds         \
-   alpha * delta (m x n) as a broadcast table: entry (r, j) is `lanes` copies at       \
-   (r * ldd + j) * lanes.  A and next are row pointers (K entries each). */            \
+   alpha * delta (m x n, row stride ldd).  A and next are row pointers (K entries). */ \
 typedef struct {                                                                       \
     int64_t m, K, ldd, ldw, m_next, ldz;                                              \
     const real *Ds;                                                                    \
@@ -37,8 +36,6 @@ typedef struct {                                                                
     void (*delta)(int64_t m, int64_t n, int64_t k, const real *D, const real *W, real *P); \
     /* the rank update of rows [j0, j1) of W, see pynn_rank_args */                    \
     void (*rank_update)(const pynn_rank_args_##sfx *args, int64_t j0, int64_t j1);     \
-    /* out[i * lanes ...] <- alpha D[i] in every lane, i < count */                    \
-    void (*broadcast)(const real *D, real alpha, int64_t count, real *out);            \
     /* a <- 1 / (1 + e^-z), and grad <- a (1 - a) when grad != NULL */                 \
     void (*sigmoid)(const real *z, real *a, real *grad, int64_t len);                  \
 } pynn_kernels_##sfx;                                                                  \
