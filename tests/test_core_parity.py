@@ -202,3 +202,42 @@ def test_bad_thread_setting(monkeypatch):
     net = make_net([3, 2], "quadratic", "sigmoid", "sigmoid")
     with pytest.raises(ValueError, match="PYNN_NUM_THREADS"):
         net.SGD((np.zeros((4, 3)), np.zeros((4, 2))), 1, 2, 0.1)
+
+
+def test_default_threads_never_exceed_the_available_cores(monkeypatch):
+    from pynn import _training
+
+    monkeypatch.setenv("PYNN_NUM_THREADS", "64")
+    assert _training.threads_setting() == min(64, _training.available_cores())
+    monkeypatch.delenv("PYNN_NUM_THREADS")
+    assert 1 <= _training.threads_setting() <= _training.available_cores()
+
+
+def test_training_leaves_the_blas_thread_count_alone():
+    """Small mini-batches run without BLAS's threads, and nothing lowers the
+    bundled BLAS's count behind the caller's back (another Python thread may
+    be running a large product meanwhile): polled while a batch-10 training
+    and a small full-batch gradient run in another thread."""
+    import threading
+
+    before = _core.blas_threads()
+    rng = np.random.default_rng(0)
+    X, y = rng.uniform(size=(20000, 100)), rng.integers(0, 10, 20000)
+    net = make_net([100, 30, 10], "cross_entropy", "sigmoid", "sigmoid")
+    done = threading.Event()
+
+    def work():
+        try:
+            net.SGD((X, y), 2, 10, 0.1)
+            for _ in range(20):
+                net.lbfgs((X[:500], y[:500]), max_iter=5)
+        finally:
+            done.set()
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    seen = set()
+    while not done.is_set():
+        seen.add(_core.blas_threads())
+    worker.join()
+    assert seen <= {before} and _core.blas_threads() == before
