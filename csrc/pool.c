@@ -19,9 +19,9 @@
  * caller still waiting for a helper's tile PYNN_STALL_SECONDS after running
  * out of work) ends a shared run at once.
  *
- * Waiting for jobs.  A step lasts ~100 us, so waking a sleeping thread (a
- * futex: tens of us) would cost more than it saves: helpers spin while jobs
- * keep coming and sleep after a few milliseconds without one.
+ * Waiting for jobs.  A training step is far shorter than waking a sleeping
+ * thread (a futex) takes to pay back: helpers spin while jobs keep coming
+ * and sleep after a few milliseconds without one (docs/performance.md).
  *
  * Which thread computes a tile never changes how: results are bit-identical
  * for any number of threads. */
