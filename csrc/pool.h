@@ -13,7 +13,8 @@ typedef void (*pynn_tiles_fn)(void *arg, int64_t begin, int64_t end);
 
 /* Runs tiles [0, tiles) of a job and returns when all are done: on the
  * pool's threads, or on the caller's alone when pool is NULL, when there
- * are fewer than two tiles per thread, or while the pool sits out a stall. */
+ * are fewer than two tiles per thread, or while sharing does not pay (the
+ * pool's timing, pool.c). */
 void pynn_pool_run(pynn_pool *pool, pynn_tiles_fn fn, void *arg, int64_t tiles);
 
 #endif

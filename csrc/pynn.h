@@ -104,8 +104,9 @@ typedef struct pynn_arch {
 
 /* Helper threads for the fast step (pool.c).  A caller that makes many
  * training calls keeps one pool for all of them.  Work is claimed tile by
- * tile, and a pool whose helpers keep being preempted runs on the caller's
- * thread alone for a while (probing again later); results never depend on
+ * tile, and when sharing it does not pay (a busy machine: helpers preempted
+ * or competing with the caller for the cores) the pool runs on the caller's
+ * thread alone for a while, measuring again later; results never depend on
  * which thread computed what. */
 typedef struct pynn_pool pynn_pool;
 /* A pool of `threads` threads in all (the caller's included), or NULL when

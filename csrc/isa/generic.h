@@ -11,17 +11,5 @@
 #define ISA_RANK_UNITS 3
 #define ISA_PATH PYNN_PATH_GENERIC
 #else
-/* The first `count` (< LANES) numbers at p in a vector, the other lanes 0;
- * nothing past p[count - 1] is read or written. */
-static inline T(vec) T(vload_part)(const real *p, int count)
-{
-    T(vec) v = {0};
-    for (int i = 0; i < count; i++) v[i] = p[i];
-    return v;
-}
-
-static inline void T(vstore_part)(real *p, T(vec) v, int count)
-{
-    for (int i = 0; i < count; i++) p[i] = v[i];
-}
+#include "isa/lanewise.h"
 #endif
