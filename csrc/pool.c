@@ -229,12 +229,16 @@ static void share_job(pynn_pool *pool, pynn_tiles_fn fn, void *arg, int64_t tile
 {
     atomic_store_explicit(&pool->fn, fn, memory_order_relaxed);
     atomic_store_explicit(&pool->arg, arg, memory_order_relaxed);
-    for (int t = 0; t < pool->threads; t++) {
+    /* every count is reset before any tile can be claimed: a helper still
+       looking for tiles of the last job may claim one of this job as soon
+       as a share is published, and its count must not be zeroed after */
+    for (int t = 0; t < pool->threads; t++)
         atomic_store_explicit(&pool->shares[t].done, 0, memory_order_relaxed);
+    atomic_thread_fence(memory_order_release);
+    for (int t = 0; t < pool->threads; t++)
         atomic_store_explicit(&pool->shares[t].range,
                               pack(tiles * t / pool->threads, tiles * (t + 1) / pool->threads),
                               memory_order_release);
-    }
     atomic_store(&pool->napping, 0);
     atomic_fetch_add(&pool->generation, 1);
     if (atomic_load(&pool->sleeping) > 0) {

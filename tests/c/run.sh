@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The C kernel tests: built for this machine and run; then cross-compiled for
-# aarch64 (NEON) and run under qemu-aarch64-static.  Both builds also compile
+# The C tests of the kernels and of the pool: built for this machine and run;
+# then cross-compiled for aarch64 (NEON) and run under qemu-aarch64-static.  Both builds also compile
 # the whole core with -Werror.
 #   tests/c/run.sh [CBLAS_INCLUDE_DIR]     (default: scipy-openblas32's, if installed)
 # Needs cmake; the aarch64 half needs Debian's gcc-aarch64-linux-gnu and
@@ -15,9 +15,11 @@ echo "+ native ($(uname -m))"
 cmake -S "$here" -B "$build/native" -DPYNN_CBLAS_INCLUDE="$cblas" >/dev/null
 cmake --build "$build/native" >/dev/null
 "$build/native/test_kernels"
+"$build/native/test_pool"
 
 echo "+ aarch64, under qemu"
 cmake -S "$here" -B "$build/aarch64" -DCMAKE_TOOLCHAIN_FILE="$here/aarch64.cmake" \
       -DPYNN_CBLAS_INCLUDE="$cblas" >/dev/null
 cmake --build "$build/aarch64" >/dev/null
 qemu-aarch64-static -L /usr/aarch64-linux-gnu "$build/aarch64/test_kernels"
+qemu-aarch64-static -L /usr/aarch64-linux-gnu "$build/aarch64/test_pool"

@@ -1,0 +1,59 @@
+/* test_pool.c -- the pool under stress: many short jobs on more threads than
+ * cores, tiles that sometimes yield the CPU mid-way (as a preempted helper
+ * does).  Every tile of every job must run exactly once, and every job must
+ * end (a watchdog fails the test after 120 s). */
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "pool.h"
+
+typedef struct {
+    _Atomic int hits[64];
+    unsigned seed;
+} job_state;
+
+static void tiles(void *raw, int64_t begin, int64_t end)
+{
+    job_state *job = raw;
+    for (int64_t t = begin; t < end; t++) {
+        /* about a microsecond of work, so that sharing pays and the pool shares */
+        volatile double x = 1.0;
+        for (int i = 0; i < 300; i++) x = x * 1.0000001 + 1e-9;
+        atomic_fetch_add(&job->hits[t], 1);
+        if ((job->seed + (unsigned)t) % 97 == 0)
+            sched_yield(); /* give the core away mid-job now and then */
+    }
+}
+
+int main(void)
+{
+    alarm(120);
+    int failures = 0;
+    for (int threads = 2; threads <= 4; threads++) {
+        pynn_pool *pool = pynn_pool_start(threads);
+        if (pool == NULL) {
+            printf("FAIL: no pool of %d threads\n", threads);
+            return 1;
+        }
+        unsigned seed = 12345;
+        for (int j = 0; j < 50000; j++) {
+            seed = seed * 1103515245u + 12345u;
+            job_state job = {.seed = seed};
+            const int64_t count = 1 + (seed >> 16) % 64;
+            for (int t = 0; t < 64; t++) atomic_init(&job.hits[t], 0);
+            pynn_pool_run(pool, tiles, &job, count);
+            for (int64_t t = 0; t < 64; t++)
+                if (atomic_load(&job.hits[t]) != (t < count)) {
+                    if (failures++ < 10)
+                        printf("FAIL: %d threads, job %d, tile %lld ran %d times\n", threads, j,
+                               (long long)t, atomic_load(&job.hits[t]));
+                }
+        }
+        pynn_pool_stop(pool);
+        printf("%s pool of %d threads: 50000 jobs\n", failures ? "FAILED" : "ok", threads);
+    }
+    return failures != 0;
+}
