@@ -24,15 +24,12 @@
 #define pynn_gemm_d PYNN_BLAS_NAME(cblas_dgemm)
 #define pynn_gemm_s PYNN_BLAS_NAME(cblas_sgemm)
 
-/* Thread control.  The bundled OpenBLAS is private to pynn (prefixed
- * symbols), so changing its thread count affects no other library.  A system
- * BLAS is left alone: its threading belongs to the whole process. */
+/* The bundled OpenBLAS's thread count (read only: the count is
+ * process-wide, so the core never changes it); 1 for a system BLAS. */
 #ifdef BLAS_SYMBOL_PREFIX
 #define pynn_blas_get_threads() PYNN_BLAS_NAME(openblas_get_num_threads)()
-#define pynn_blas_set_threads(n) PYNN_BLAS_NAME(openblas_set_num_threads)(n)
 #else
 #define pynn_blas_get_threads() 1
-#define pynn_blas_set_threads(n) ((void)(n))
 #endif
 
 #endif /* PYNN_CBLAS_H */
