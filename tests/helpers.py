@@ -44,3 +44,12 @@ def params_of(net):
 def columns(X, Y):
     """network2's list of (x, y) column pairs."""
     return [(x.reshape(-1, 1), y.reshape(-1, 1)) for x, y in zip(X, Y)]
+
+
+def default_sigint():
+    """preexec_fn for a child that a test interrupts with SIGINT: the default
+    disposition, even when the test run itself was started in the background
+    by a shell (which sets SIGINT to ignored, inherited by every child)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -8,6 +8,8 @@ import pytest
 
 import pynn
 
+from helpers import default_sigint
+
 EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples")
 
 
@@ -113,7 +115,8 @@ def test_ctrl_c_exits_130_and_keeps_no_model(tmp_path):
     import time
     env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"))
     process = subprocess.Popen([sys.executable, "-m", "pynn", "train", "--epochs", "100000", "--save", "m.json"],
-                               cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=default_sigint)
     try:
         deadline = time.monotonic() + 120
         first = process.stdout.readline()  # training is under way

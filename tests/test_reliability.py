@@ -16,6 +16,8 @@ import pytest
 import pynn
 from pynn import datasets
 
+from helpers import default_sigint
+
 hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
 
@@ -31,7 +33,7 @@ def _child(code, tmp_path):
     script = tmp_path / "child.py"
     script.write_text(textwrap.dedent(code))
     return subprocess.Popen([sys.executable, "-u", str(script)], cwd=tmp_path, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, preexec_fn=default_sigint)
 
 
 def _wait_for(process, prefix, timeout=120):
