@@ -11,12 +11,12 @@
 
 #include "pynn.h"
 
-/* Scratch buffers start on a cache line (the same alignment as the Python
- * layer gives the parameters, _layout.ALIGNMENT): 64-byte vector loads then
- * never straddle two lines.  Freed with free(). */
+/* Scratch buffers start on PYNN_ALIGNMENT, as the parameters do.  Freed
+ * with free(). */
 static inline void *pynn_alloc_lines(size_t bytes)
 {
-    return aligned_alloc(64, (bytes + 63) / 64 * 64);
+    const size_t lines = (bytes + PYNN_ALIGNMENT - 1) / PYNN_ALIGNMENT;
+    return aligned_alloc(PYNN_ALIGNMENT, lines * PYNN_ALIGNMENT);
 }
 
 /* Scalars of layer l: its weights and biases. */

@@ -27,6 +27,11 @@
 extern "C" {
 #endif
 
+/* Byte alignment the core's buffers start on, and that the caller should
+ * give the parameter buffer: a cache line, so that 64-byte vector loads of a
+ * row of W whose length is a multiple of 64 bytes never straddle two lines. */
+#define PYNN_ALIGNMENT 64
+
 /* Mini-batches up to this size run the fast step (fast.inc) when a kernel
  * path is chosen: its kernels' accumulators are sized for it. */
 #define PYNN_SMALL_BATCH 16

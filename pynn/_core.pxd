@@ -3,6 +3,7 @@ from libc.stdint cimport int32_t, int64_t, uint64_t
 
 cdef extern from "pynn.h" nogil:
     enum:
+        PYNN_ALIGNMENT
         PYNN_SMALL_BATCH
         PYNN_OK
         PYNN_ENOMEM

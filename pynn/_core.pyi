@@ -5,6 +5,7 @@ import numpy as np
 import numpy.typing as npt
 
 SMALL_BATCH: int
+ALIGNMENT: int
 PATHS: dict[str, int]
 
 def path_compiled(name: str) -> bool: ...

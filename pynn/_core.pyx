@@ -18,6 +18,7 @@ ctypedef fused real_t:
 
 
 SMALL_BATCH = PYNN_SMALL_BATCH  # mini-batches the fast step takes
+ALIGNMENT = PYNN_ALIGNMENT  # bytes: where the parameter buffer should start
 
 # The core's paths (enum pynn_path), by name: "auto", "reference", "generic",
 # "avx2", "avx512", "neon".

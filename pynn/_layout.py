@@ -3,10 +3,11 @@ network's parameters in one buffer, layer after layer, W_l (n_l x n_{l-1},
 row by row) then b_l (n_l), as csrc/pynn.h lays them out for the core."""
 import numpy as np
 
-# Byte alignment of the parameter buffer: a cache line, so that the core's
-# widest vectors (AVX-512: 64 bytes) never straddle two lines in a row of W
-# whose length is a multiple of 64 bytes (784 inputs: 98 lines in float64).
-ALIGNMENT = 64
+from . import _core
+
+# Byte alignment of the parameter buffer (the core's PYNN_ALIGNMENT: a cache
+# line, so that its widest vectors never straddle two lines of a row of W).
+ALIGNMENT = _core.ALIGNMENT
 
 
 def aligned_zeros(n, dtype):
