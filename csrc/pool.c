@@ -72,6 +72,14 @@ struct pynn_pool {
     double seconds[2], tiles[2];   /* probes: time and tiles, alone/shared */
 };
 
+/* A fresh measurement: jobs alone first, then shared. */
+static void start_probe(pynn_pool *pool)
+{
+    pool->phase = PROBE_ALONE;
+    pool->left = PYNN_PROBE_JOBS;
+    pool->seconds[0] = pool->seconds[1] = pool->tiles[0] = pool->tiles[1] = 0;
+}
+
 static uint64_t pack(int64_t front, int64_t back) { return (uint64_t)front << 32 | (uint64_t)back; }
 static int64_t front_of(uint64_t r) { return (int64_t)(r >> 32); }
 static int64_t back_of(uint64_t r) { return (int64_t)(r & 0xffffffffu); }
@@ -191,8 +199,7 @@ pynn_pool *pynn_pool_start(int threads)
     atomic_init(&pool->fn, NULL);
     atomic_init(&pool->arg, NULL);
     pool->backoff = PYNN_BACKOFF_MIN;
-    pool->phase = PROBE_ALONE;
-    pool->left = PYNN_PROBE_JOBS;
+    start_probe(pool);
     if (pthread_mutex_init(&pool->lock, NULL) != 0) {
         free(pool);
         return NULL;
@@ -293,16 +300,12 @@ static void next_phase(pynn_pool *pool, int stalled)
         break; /* sharing did not pay: alone for a while */
     case SHARING:
         if (!stalled) { /* the run is over: measure again */
-            pool->phase = PROBE_ALONE;
-            pool->left = PYNN_PROBE_JOBS;
-            pool->seconds[0] = pool->seconds[1] = pool->tiles[0] = pool->tiles[1] = 0;
+            start_probe(pool);
             return;
         }
         break;
     case ALONE:
-        pool->phase = PROBE_ALONE;
-        pool->left = PYNN_PROBE_JOBS;
-        pool->seconds[0] = pool->seconds[1] = pool->tiles[0] = pool->tiles[1] = 0;
+        start_probe(pool);
         return;
     }
     pool->phase = ALONE;
