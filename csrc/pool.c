@@ -17,7 +17,10 @@
  * run alone, backoff doubling at each such verdict; if it is, the pool
  * shares for PYNN_SHARE_JOBS jobs and then measures again.  A stall (the
  * caller still waiting for a helper's tile PYNN_STALL_SECONDS after running
- * out of work) ends a shared run at once.
+ * out of work) ends a shared run at once and starts a measurement (a
+ * virtual machine's cores stall now and then on an idle host too; a busy
+ * one shows in the measurement), and a stall while measuring shared runs
+ * alone, except in the first jobs, whose helpers are still waking up.
  *
  * Waiting for jobs.  A training step is far shorter than waking a sleeping
  * thread (a futex) takes to pay back: helpers spin while jobs keep coming
@@ -298,12 +301,7 @@ static void next_phase(pynn_pool *pool, int stalled)
             return;
         }
         break; /* sharing did not pay: alone for a while */
-    case SHARING:
-        if (!stalled) { /* the run is over: measure again */
-            start_probe(pool);
-            return;
-        }
-        break;
+    case SHARING: /* the run is over, or a helper stalled it: measure again */
     case ALONE:
         start_probe(pool);
         return;
@@ -334,6 +332,8 @@ void pynn_pool_run(pynn_pool *pool, pynn_tiles_fn fn, void *arg, int64_t tiles)
     if (probe) {
         pool->seconds[shared] += seconds_now() - start;
         pool->tiles[shared] += (double)tiles;
+    } else if (pool->phase == PROBE_SHARED) {
+        stalled = 0; /* the helpers are waking up */
     }
     if (--pool->left <= 0 || stalled)
         next_phase(pool, stalled);

@@ -12,7 +12,7 @@ import numbers
 
 import numpy as np
 
-from . import _checks
+from . import _checks, _layout
 
 
 def _is_label(y):
@@ -125,9 +125,12 @@ def split(data, n_in, n_out, argument):
 
 
 def inputs(X, dtype, argument, check=True):
-    """X in the network's dtype and C order (no copy when it already is),
-    checked finite unless the caller checks later (check=False)."""
-    X = np.ascontiguousarray(X, dtype=dtype)
+    """X in the network's dtype and C order (no copy when it already is; a
+    conversion lands on a cache line, _layout.aligned_copy), checked finite
+    unless the caller checks later (check=False)."""
+    X = np.asarray(X)
+    if not (X.flags.c_contiguous and X.dtype == dtype):
+        X = _layout.aligned_copy(X, dtype)
     if check:
         _checks.finite(X, argument, "inputs")
     return X

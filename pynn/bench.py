@@ -33,7 +33,7 @@ import time
 
 import numpy as np
 
-from . import _core, _training, datasets
+from . import _core, _layout, _training, datasets
 from ._peers import ETA, LMBDA, NumpyMLP, PerSampleMLP, SklearnMLP, TorchMLP
 from .network import Network
 
@@ -141,7 +141,7 @@ def _time(function, settle=0.3):
 
 def configuration(X64, labels, hidden, batch, dtype, peers, repeats, subset):
     """Median seconds per epoch of each peer (and pynn's peak RSS) for one configuration."""
-    X = X64.astype(dtype)
+    X = _layout.aligned_copy(X64, dtype)
     Y = np.eye(10, dtype=dtype)[labels]
     n = len(X)
     sizes = [784, hidden, 10]
@@ -264,7 +264,7 @@ def _dtype_ratio(X64, labels, repeats):
     """float64 / float32 seconds per epoch, [784, 100, 10], batch 10: the two
     dtypes timed in turn (order alternating), so that both see the same
     machine; the median of the per-pair ratios."""
-    data = {dtype: X64.astype(dtype) for dtype in ("float64", "float32")}
+    data = {dtype: _layout.aligned_copy(X64, dtype) for dtype in ("float64", "float32")}
     nets = {dtype: Network([784, 100, 10], dtype=dtype, seed=0) for dtype in data}
     times = {dtype: [] for dtype in data}
     for r in range(repeats):
@@ -319,7 +319,7 @@ def _scaling(X64, labels, repeats):
 def _child_epoch(rows, dtype):
     """In a child process: one epoch of [784, 100, 10], batch 10; prints its seconds."""
     X, labels, _ = load_rows(rows)
-    X = X.astype(dtype)
+    X = _layout.aligned_copy(X, dtype)
     net = Network([784, 100, 10], dtype=dtype, seed=0)
     start = time.perf_counter()
     net.SGD((X, labels), 1, 10, ETA, lmbda=LMBDA)

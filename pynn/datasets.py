@@ -28,6 +28,7 @@ import zlib
 
 import numpy as np
 
+from . import _layout
 from .io import FormatError, open_regular
 
 try:  # numpy >= 2
@@ -156,8 +157,9 @@ def read_idx_dir(directory):
 
 
 def _rows(images, dtype):
-    """Images (n, r, c) of bytes -> float rows (n, r*c) in [0, 1]."""
-    X = images.reshape(len(images), -1).astype(dtype)
+    """Images (n, r, c) of bytes -> float rows (n, r*c) in [0, 1], on a cache
+    line (as training reads them fastest, _layout.aligned_copy)."""
+    X = _layout.aligned_copy(images.reshape(len(images), -1), dtype)
     X /= 255
     return X
 
@@ -351,9 +353,10 @@ def _digits(dtype):
     here = pathlib.Path(__file__).resolve().parent / "data"
     images = read_idx(here / "digits-images-idx3-ubyte.gz")
     labels = read_idx(here / "digits-labels-idx1-ubyte.gz").astype(np.int64)
-    X = images.reshape(len(images), -1).astype(dtype) / dtype.type(16)
-    order = np.random.default_rng(20261128).permutation(len(X))
-    X, y = X[order], labels[order]
+    order = np.random.default_rng(20261128).permutation(len(images))
+    X = _layout.aligned_copy(images.reshape(len(images), -1)[order], dtype)
+    X /= dtype.type(16)
+    y = labels[order]
     return Dataset((X[:1197], y[:1197]), (X[1197:1497], y[1197:1497]), (X[1497:], y[1497:]))
 
 

@@ -241,3 +241,15 @@ def test_training_leaves_the_blas_thread_count_alone():
         seen.add(_core.blas_threads())
     worker.join()
     assert seen <= {before} and _core.blas_threads() == before
+
+
+def test_converted_training_inputs_start_on_a_cache_line():
+    from pynn import _data, _layout
+    rows = np.random.default_rng(0).uniform(size=(7, 16))
+    for given in (rows.tolist(), rows, rows.astype(np.float32)[:, :8]):
+        X = _data.inputs(given, np.float32, "X")
+        assert X.dtype == np.float32 and X.flags.c_contiguous
+        assert X.ctypes.data % _layout.ALIGNMENT == 0
+    np.testing.assert_array_equal(_data.inputs(rows.tolist(), np.float64, "X"), rows)
+    same = np.ascontiguousarray(rows[1:])  # already right, wherever it lies: used in place
+    assert _data.inputs(same, np.float64, "X") is same

@@ -340,3 +340,13 @@ def test_expand_checks_its_arguments():
         datasets.expand(np.zeros((2, 9)), np.zeros(3))
     with pytest.raises(ValueError, match="shifts"):
         datasets.expand(np.zeros((2, 9)), np.zeros(2), shifts=3)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_loaded_rows_start_on_cache_lines(tmp_path, dtype):
+    # the fast step reads rows on a cache line with unsplit vector loads
+    write_idx_dir(tmp_path / "fashion")
+    for data in (datasets.load("digits", dtype=dtype), datasets.load("fashion-mnist", tmp_path / "fashion", dtype)):
+        for X, _ in data:
+            assert X.dtype == dtype and X.flags.c_contiguous
+            assert X.ctypes.data % pynn._layout.ALIGNMENT == 0
