@@ -169,8 +169,9 @@ def configuration(X64, labels, hidden, batch, dtype, peers, repeats, subset):
     times["floor"] = []
     arch = _core.Arch(sizes, [0, 0], 1)
     peak = float("nan")
-    for _ in range(repeats):
-        for name, runner in runners.items():
+    for repeat in range(repeats):
+        order = list(runners.items())
+        for name, runner in (order if repeat % 2 == 0 else order[::-1]):  # in turn, both ways
             if name == "pynn" and _reset_peak_rss():
                 seconds = _time(runner)
                 peak = _peak_rss_mib()
@@ -235,24 +236,33 @@ def run(args):
     print(f"data: {source}, {len(X64)} rows x {X64.shape[1]}; {args.repeats} interleaved runs, medians")
     header = "| sizes | batch | dtype | pynn s | pynn % of peak | " + " | ".join(f"{p} s" for p in shown) + \
              " | " + " | ".join(f"{p}/pynn" for p in shown) + " | pynn peak RSS MiB |"
-    rows = []
+    results = []
+
+    def row(hidden, batch, dtype, medians, rss, peaks):
+        cells = [f"{medians.get(p, float('nan')):.3f}" for p in shown]
+        ratios = [f"{medians[p] / medians['pynn']:.2f}x" if p in medians else "n/a" for p in shown]
+        share = epoch_flops([784, hidden, 10], len(X64)) / medians["pynn"] / 1e9 / peaks[dtype]
+        return (f"| [784, {hidden}, 10] | {batch} | {dtype} | {medians['pynn']:.3f} | "
+                f"{100 * share:.0f}% | " + " | ".join(cells) + " | " + " | ".join(ratios) + f" | {rss:.0f} |")
+
     for dtype in args.dtype:
         for hidden in args.hidden:
             for batch in args.batch:
-                medians, peak = configuration(X64, labels, hidden, batch, dtype, peers, args.repeats,
-                                              min(args.subset, len(X64)))
-                cells = [f"{medians.get(p, float('nan')):.3f}" for p in shown]
-                ratios = [f"{medians[p] / medians['pynn']:.2f}x" if p in medians else "n/a" for p in shown]
-                share = epoch_flops([784, hidden, 10], len(X64)) / medians["pynn"] / 1e9 / peaks[dtype]
-                rows.append(f"| [784, {hidden}, 10] | {batch} | {dtype} | {medians['pynn']:.3f} | "
-                            f"{100 * share:.0f}% | " + " | ".join(cells) + " | " + " | ".join(ratios)
-                            + f" | {peak:.0f} |")
-                print(rows[-1], flush=True)
+                medians, rss = configuration(X64, labels, hidden, batch, dtype, peers, args.repeats,
+                                             min(args.subset, len(X64)))
+                results.append((hidden, batch, dtype, medians, rss))
+                print(row(*results[-1], peaks), flush=True)
+    # the peak again: a neighbour's load can depress one measurement; the
+    # higher of the two is nearer the hardware's limit
+    again = {dtype: dgemm_peak(dtype) for dtype in peaks}
+    peaks = {dtype: max(peaks[dtype], again[dtype]) for dtype in peaks}
+    print(f"\ndgemm peak again: float64 {again['float64']:.0f} GFLOP/s, float32 {again['float32']:.0f} "
+          f"GFLOP/s; the table's % of peak is of the higher measurement of each")
     print()
     print(header)
     print("|" + "|".join("---" for _ in header.split("|")[1:-1]) + "|")
-    for row in rows:
-        print(row)
+    for result in results:
+        print(row(*result, peaks))
     if args.full:
         _dtype_ratio(X64, labels, max(args.repeats, 5))
         _evaluation_speed(X64, labels)
