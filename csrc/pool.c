@@ -12,15 +12,15 @@
  * help: a preempted helper holds its tile back for a whole time slice, and
  * spinning helpers take CPU time from the caller.  So the pool measures:
  * it runs PYNN_PROBE_JOBS jobs on the caller's thread alone (helpers
- * asleep), then as many shared, and compares their seconds per tile.  If
- * sharing is not clearly faster (PYNN_SHARE_GAIN), the next `backoff` jobs
- * run alone, backoff doubling at each such verdict; if it is, the pool
+ * asleep), then as many shared, and compares their median seconds per tile.
+ * If sharing is not clearly faster (PYNN_SHARE_GAIN), the next `backoff`
+ * jobs run alone, backoff doubling at each such verdict; if it is, the pool
  * shares for PYNN_SHARE_JOBS jobs and then measures again.  A stall (the
  * caller still waiting for a helper's tile PYNN_STALL_SECONDS after running
- * out of work) ends a shared run at once and starts a measurement (a
- * virtual machine's cores stall now and then on an idle host too; a busy
- * one shows in the measurement), and a stall while measuring shared runs
- * alone, except in the first jobs, whose helpers are still waking up.
+ * out of work) ends a shared run at once.  Stalls within PYNN_STALL_RUN jobs
+ * of a measurement count as a verdict against sharing (a busy machine); a
+ * later one starts a measurement (the cores of a virtual machine stall now
+ * and then on an idle host too).
  *
  * Waiting for jobs.  A training step is far shorter than waking a sleeping
  * thread (a futex) takes to pay back: helpers spin while jobs keep coming
@@ -44,6 +44,7 @@
 #define PYNN_PROBE_SKIP 4              /* first shared jobs not timed: wake-up */
 #define PYNN_SHARE_GAIN 0.85           /* shared must take < 85% of alone    */
 #define PYNN_SHARE_JOBS 4096           /* jobs shared before measuring again */
+#define PYNN_STALL_RUN 1024            /* a stall after fewer shared jobs: busy */
 #define PYNN_BACKOFF_MIN 1024          /* jobs alone after a first verdict   */
 #define PYNN_BACKOFF_MAX 131072        /* ... and at most (seconds of steps) */
 
@@ -72,7 +73,8 @@ struct pynn_pool {
     enum { PROBE_ALONE, PROBE_SHARED, SHARING, ALONE } phase;
     int64_t left;                  /* jobs left in this phase              */
     int64_t backoff;               /* jobs of the next ALONE phase         */
-    double seconds[2], tiles[2];   /* probes: time and tiles, alone/shared */
+    double per_tile[2][PYNN_PROBE_JOBS]; /* probes: seconds per tile of each job, */
+    int timed[2];                        /* alone [0] and shared [1]            */
 };
 
 /* A fresh measurement: jobs alone first, then shared. */
@@ -80,7 +82,7 @@ static void start_probe(pynn_pool *pool)
 {
     pool->phase = PROBE_ALONE;
     pool->left = PYNN_PROBE_JOBS;
-    pool->seconds[0] = pool->seconds[1] = pool->tiles[0] = pool->tiles[1] = 0;
+    pool->timed[0] = pool->timed[1] = 0;
 }
 
 static uint64_t pack(int64_t front, int64_t back) { return (uint64_t)front << 32 | (uint64_t)back; }
@@ -284,6 +286,19 @@ static int run_shared(pynn_pool *pool, pynn_tiles_fn fn, void *arg, int64_t tile
     return stalled;
 }
 
+/* The median of n > 0 numbers (sorted in place): one job that a hiccup of
+ * the host delayed does not decide a probe. */
+static double median(double *x, int n)
+{
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && x[j - 1] > x[j]; j--) {
+            const double t = x[j];
+            x[j] = x[j - 1];
+            x[j - 1] = t;
+        }
+    return n % 2 ? x[n / 2] : 0.5 * (x[n / 2 - 1] + x[n / 2]);
+}
+
 /* Moves the policy to its next phase. */
 static void next_phase(pynn_pool *pool, int stalled)
 {
@@ -293,15 +308,22 @@ static void next_phase(pynn_pool *pool, int stalled)
         pool->left = PYNN_PROBE_JOBS;
         return;
     case PROBE_SHARED:
-        if (!stalled && pool->tiles[0] > 0 && pool->tiles[1] > 0 &&
-            pool->seconds[1] / pool->tiles[1] < PYNN_SHARE_GAIN * pool->seconds[0] / pool->tiles[0]) {
+        if (!stalled && pool->timed[0] > 0 && pool->timed[1] > 0 &&
+            median(pool->per_tile[1], pool->timed[1]) <
+                PYNN_SHARE_GAIN * median(pool->per_tile[0], pool->timed[0])) {
             pool->phase = SHARING;
             pool->left = PYNN_SHARE_JOBS;
             pool->backoff = PYNN_BACKOFF_MIN;
             return;
         }
         break; /* sharing did not pay: alone for a while */
-    case SHARING: /* the run is over, or a helper stalled it: measure again */
+    case SHARING:
+        /* the run is over, or a helper stalled it after a long run (a rare
+           hiccup of the host): measure again; stalls soon after a probe
+           mean a busy machine */
+        if (stalled && PYNN_SHARE_JOBS - pool->left < PYNN_STALL_RUN)
+            break;
+        /* fall through */
     case ALONE:
         start_probe(pool);
         return;
@@ -330,10 +352,7 @@ void pynn_pool_run(pynn_pool *pool, pynn_tiles_fn fn, void *arg, int64_t tiles)
     const int probe = pool->phase == PROBE_ALONE ||
                       (pool->phase == PROBE_SHARED && pool->left <= PYNN_PROBE_JOBS - PYNN_PROBE_SKIP);
     if (probe) {
-        pool->seconds[shared] += seconds_now() - start;
-        pool->tiles[shared] += (double)tiles;
-    } else if (pool->phase == PROBE_SHARED) {
-        stalled = 0; /* the helpers are waking up */
+        pool->per_tile[shared][pool->timed[shared]++] = (seconds_now() - start) / (double)tiles;
     }
     if (--pool->left <= 0 || stalled)
         next_phase(pool, stalled);
