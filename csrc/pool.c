@@ -17,10 +17,10 @@
  * jobs run alone, backoff doubling at each such verdict; if it is, the pool
  * shares for PYNN_SHARE_JOBS jobs and then measures again.  A stall (the
  * caller still waiting for a helper's tile PYNN_STALL_SECONDS after running
- * out of work) ends a shared run at once.  Stalls within PYNN_STALL_RUN jobs
- * of a measurement count as a verdict against sharing (a busy machine); a
- * later one starts a measurement (the cores of a virtual machine stall now
- * and then on an idle host too).
+ * out of work) ends a shared run at once and starts a measurement: the
+ * cores of a virtual machine stall for up to milliseconds now and then on
+ * an idle host too, while a busy machine shows in the measurement (there, a
+ * stall while measuring shared runs alone at once).
  *
  * Waiting for jobs.  A training step is far shorter than waking a sleeping
  * thread (a futex) takes to pay back: helpers spin while jobs keep coming
@@ -40,11 +40,10 @@
 #define PYNN_SPINS_BEFORE_SLEEP 100000 /* pause instructions: a few ms       */
 #define PYNN_STALL_SECONDS 200e-6      /* a tile takes microseconds; a preempted
                                           thread is gone for milliseconds    */
-#define PYNN_PROBE_JOBS 48             /* jobs timed alone, then shared      */
+#define PYNN_PROBE_JOBS 24             /* jobs timed alone, then shared      */
 #define PYNN_PROBE_SKIP 4              /* first shared jobs not timed: wake-up */
 #define PYNN_SHARE_GAIN 0.85           /* shared must take < 85% of alone    */
 #define PYNN_SHARE_JOBS 4096           /* jobs shared before measuring again */
-#define PYNN_STALL_RUN 1024            /* a stall after fewer shared jobs: busy */
 #define PYNN_BACKOFF_MIN 1024          /* jobs alone after a first verdict   */
 #define PYNN_BACKOFF_MAX 131072        /* ... and at most (seconds of steps) */
 
@@ -317,13 +316,7 @@ static void next_phase(pynn_pool *pool, int stalled)
             return;
         }
         break; /* sharing did not pay: alone for a while */
-    case SHARING:
-        /* the run is over, or a helper stalled it after a long run (a rare
-           hiccup of the host): measure again; stalls soon after a probe
-           mean a busy machine */
-        if (stalled && PYNN_SHARE_JOBS - pool->left < PYNN_STALL_RUN)
-            break;
-        /* fall through */
+    case SHARING: /* the run is over, or a helper stalled it: measure again */
     case ALONE:
         start_probe(pool);
         return;
