@@ -34,7 +34,7 @@ extern "C" {
 
 /* Mini-batches up to this size run the fast step (fast.inc) when a kernel
  * path is chosen: its kernels' accumulators are sized for it. */
-#define PYNN_SMALL_BATCH 16
+#define PYNN_SMALL_BATCH 32
 
 /* Status codes. */
 enum pynn_status {
