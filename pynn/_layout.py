@@ -1,6 +1,8 @@
 """The parameter layout, the one definition Python has of it: all of a
 network's parameters in one buffer, layer after layer, W_l (n_l x n_{l-1},
-row by row) then b_l (n_l), as csrc/pynn.h lays them out for the core."""
+row by row) then b_l (n_l), as csrc/pynn.h lays them out for the core; and
+the alignment that the core wants of the buffers it reads (parameters, data
+rows)."""
 import numpy as np
 
 from . import _core
