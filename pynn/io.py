@@ -133,6 +133,10 @@ def read(filename):
         _fail(path, f"unknown format {data['format']!r} (this pynn reads {FORMAT!r})")
 
     sizes = data["sizes"]
+    # every layer holds at least 2 parameters, 2 bytes of JSON each: refused
+    # before its sizes are looked at one by one
+    if isinstance(sizes, list) and len(sizes) - 1 > len(raw) // 4:
+        _fail(path, f"'sizes' declares {len(sizes) - 1} layers, more than the file can hold")
     if not (isinstance(sizes, list) and len(sizes) >= 2 and
             all(isinstance(s, int) and not isinstance(s, bool) and 1 <= s <= _checks.MAX_LAYER for s in sizes)):
         _fail(path, f"'sizes' must be a list of at least 2 ints in [1, 2**30], got {_shorten(sizes)}")
@@ -179,6 +183,8 @@ def read(filename):
 
 
 def _shorten(value, limit=80):
-    """repr(value), cut for an error message (a hostile file may hold megabytes)."""
-    text = repr(value)
-    return text if len(text) <= limit else text[:limit] + "..."
+    """repr(value), cut for an error message (a hostile file may hold megabytes:
+    of a long list or string only the start is written out)."""
+    head = value[:limit] if isinstance(value, (list, str)) and len(value) > limit else value
+    text = repr(head)
+    return text if head is value and len(text) <= limit else text[:limit] + "..."
