@@ -35,7 +35,7 @@ static double rnd(unsigned *state)
 #define KERNEL_TESTS(real, sfx, TOL)                                                       \
 static void test_##sfx(const pynn_kernels_##sfx *k, const char *path_name)                 \
 {                                                                                          \
-    static const int64_t Ms[] = {1, 2, 3, 5, 10, 16, PYNN_SMALL_BATCH};                                      \
+    static const int64_t Ms[] = {1, 2, 3, 5, 10, 16, PYNN_SMALL_BATCH};                    \
     static const int64_t Ns[] = {1, 2, 3, 4, 7, 10, 31};                                   \
     static const int64_t Ks[] = {1, 3, 4, 7, 8, 9, 16, 17, 33, 100};                       \
     unsigned seed = 7;                                                                     \
