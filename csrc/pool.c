@@ -52,7 +52,7 @@
  * Each on its own cache line. */
 typedef struct {
     _Alignas(64) _Atomic uint64_t range;
-    _Atomic int64_t done; /* tiles this thread finished in the current job */
+    _Atomic int64_t finished; /* tiles this thread has computed, all jobs */
 } share;
 
 struct pynn_pool {
@@ -60,15 +60,19 @@ struct pynn_pool {
     int started;
     pthread_t helpers[PYNN_MAX_THREADS];
     share shares[PYNN_MAX_THREADS];
+    /* what a helper reads when a job comes, on one cache line: one transfer */
     _Alignas(64) _Atomic uint64_t generation; /* bumped for each job shared */
-    _Atomic int sleeping;   /* helpers waiting on wake                       */
+    _Atomic(pynn_tiles_fn) fn;
+    _Atomic(void *) arg;
+    _Alignas(64) _Atomic int sleeping; /* helpers waiting on wake            */
     _Atomic int napping;    /* 1: the caller runs alone; helpers go to sleep  */
     _Atomic int quit;
     pthread_mutex_t lock;
     pthread_cond_t wake;
-    _Atomic(pynn_tiles_fn) fn;
-    _Atomic(void *) arg;
-    /* the caller's own state: the sharing policy (see the top) */
+    /* the caller's own state: the sharing policy (see the top), and the
+       tiles of all shared jobs so far (the job is done when the threads'
+       finished counts add up to it) */
+    int64_t target;
     enum { PROBE_ALONE, PROBE_SHARED, SHARING, ALONE } phase;
     int64_t left;                  /* jobs left in this phase              */
     int64_t backoff;               /* jobs of the next ALONE phase         */
@@ -120,13 +124,13 @@ static int64_t claim(share *s, int own)
 }
 
 /* Thread `self` computes tiles: its own share, then what is left of the
- * others'.  The job cannot end while this thread holds a claimed tile, so
- * fn and arg, read after the first claim, belong to the job claimed from. */
-static void take_part(pynn_pool *pool, int self)
+ * others'; `count` tiles of the job it computed already.  The job cannot
+ * end while this thread holds a claimed tile, so fn and arg, read after
+ * the first claim, belong to the job claimed from. */
+static void take_part(pynn_pool *pool, int self, int64_t count)
 {
     pynn_tiles_fn fn = NULL;
     void *arg = NULL;
-    int64_t count = 0;
     for (int i = 0; i < pool->threads; i++) {
         const int t = (self + i) % pool->threads;
         for (int64_t tile; (tile = claim(&pool->shares[t], i == 0)) >= 0; count++) {
@@ -138,7 +142,7 @@ static void take_part(pynn_pool *pool, int self)
         }
     }
     if (count > 0)
-        atomic_fetch_add_explicit(&pool->shares[self].done, count, memory_order_release);
+        atomic_fetch_add_explicit(&pool->shares[self].finished, count, memory_order_release);
 }
 
 /* Waits until the generation moves past `seen` (or quit); spins first,
@@ -155,7 +159,7 @@ static uint64_t wait_for_job(pynn_pool *pool, uint64_t seen)
     }
     pthread_mutex_lock(&pool->lock);
     atomic_fetch_add(&pool->sleeping, 1);
-    /* sequentially consistent with share_job: either it sees this helper
+    /* sequentially consistent with wake_sleepers: either it sees this helper
        asleep and broadcasts, or this check sees its new generation */
     while (atomic_load(&pool->generation) == seen && !atomic_load(&pool->quit))
         pthread_cond_wait(&pool->wake, &pool->lock);
@@ -175,7 +179,7 @@ static void *helper_main(void *raw)
         seen = wait_for_job(me.pool, seen);
         if (atomic_load(&me.pool->quit))
             break;
-        take_part(me.pool, me.self);
+        take_part(me.pool, me.self, 0);
     }
     return NULL;
 }
@@ -194,7 +198,7 @@ pynn_pool *pynn_pool_start(int threads)
     pool->started = 0;
     for (int t = 0; t < PYNN_MAX_THREADS; t++) {
         atomic_init(&pool->shares[t].range, 0);
-        atomic_init(&pool->shares[t].done, 0);
+        atomic_init(&pool->shares[t].finished, 0);
     }
     atomic_init(&pool->generation, 0);
     atomic_init(&pool->sleeping, 0);
@@ -235,23 +239,36 @@ pynn_pool *pynn_pool_start(int threads)
 
 int pynn_pool_threads(const pynn_pool *pool) { return pool ? pool->threads : 1; }
 
-/* Publishes a job: fresh shares, then the generation that helpers wait on. */
+/* Publishes a job: fresh shares, then the generation that helpers wait on;
+ * the caller's first tile (tile 0) is not in its share: the caller computes
+ * it while these stores travel to the helpers' caches (a locked
+ * instruction here would wait for them).  (A helper still looking for
+ * tiles of the last job may claim one of this job as soon as a share is
+ * published: the finished counts never reset, so its count adds to this
+ * job's target.) */
 static void share_job(pynn_pool *pool, pynn_tiles_fn fn, void *arg, int64_t tiles)
 {
     atomic_store_explicit(&pool->fn, fn, memory_order_relaxed);
     atomic_store_explicit(&pool->arg, arg, memory_order_relaxed);
-    /* every count is reset before any tile can be claimed: a helper still
-       looking for tiles of the last job may claim one of this job as soon
-       as a share is published, and its count must not be zeroed after */
-    for (int t = 0; t < pool->threads; t++)
-        atomic_store_explicit(&pool->shares[t].done, 0, memory_order_relaxed);
+    pool->target += tiles;
     atomic_thread_fence(memory_order_release);
     for (int t = 0; t < pool->threads; t++)
         atomic_store_explicit(&pool->shares[t].range,
-                              pack(tiles * t / pool->threads, tiles * (t + 1) / pool->threads),
+                              pack(t == 0 ? 1 : tiles * t / pool->threads, tiles * (t + 1) / pool->threads),
                               memory_order_release);
-    atomic_store(&pool->napping, 0);
-    atomic_fetch_add(&pool->generation, 1);
+    if (atomic_load_explicit(&pool->napping, memory_order_relaxed)) /* the caller alone writes it */
+        atomic_store(&pool->napping, 0);
+    /* the caller alone writes the generation: no read-modify-write */
+    atomic_store_explicit(&pool->generation, atomic_load_explicit(&pool->generation, memory_order_relaxed) + 1,
+                          memory_order_release);
+}
+
+/* Wakes the helpers that went to sleep.  The fence pairs with the helper's
+ * increment of sleeping before its last look at the generation (wait_for_job):
+ * either the helper sees the new generation, or this sees it asleep. */
+static void wake_sleepers(pynn_pool *pool)
+{
+    atomic_thread_fence(memory_order_seq_cst);
     if (atomic_load(&pool->sleeping) > 0) {
         pthread_mutex_lock(&pool->lock);
         pthread_cond_broadcast(&pool->wake);
@@ -259,25 +276,28 @@ static void share_job(pynn_pool *pool, pynn_tiles_fn fn, void *arg, int64_t tile
     }
 }
 
-static int64_t tiles_done(pynn_pool *pool)
+/* Whether every tile of the job shared last is computed. */
+static int job_done(pynn_pool *pool)
 {
     int64_t total = 0;
     for (int t = 0; t < pool->threads; t++)
-        total += atomic_load_explicit(&pool->shares[t].done, memory_order_acquire);
-    return total;
+        total += atomic_load_explicit(&pool->shares[t].finished, memory_order_acquire);
+    return total == pool->target;
 }
 
 /* Shares one job with the helpers; returns 1 if a helper stalled it. */
 static int run_shared(pynn_pool *pool, pynn_tiles_fn fn, void *arg, int64_t tiles)
 {
     share_job(pool, fn, arg, tiles);
-    take_part(pool, 0);
-    if (tiles_done(pool) == tiles)
+    fn(arg, 0, 1);
+    wake_sleepers(pool);
+    take_part(pool, 0, 1);
+    if (job_done(pool))
         return 0;
     /* a helper is still computing a tile */
     const double since = seconds_now();
     int stalled = 0;
-    while (tiles_done(pool) != tiles) {
+    while (!job_done(pool)) {
         pause_briefly();
         if (!stalled && seconds_now() - since > PYNN_STALL_SECONDS)
             stalled = 1;
