@@ -6,8 +6,10 @@
 #include <immintrin.h>
 #define ISA_NAME avx2
 #define VEC_BYTES 32
-/* rows of W per rank-update tile: 9 accumulators + 4 operands fit 16 registers */
+/* a rank-update tile: 3 rows of W by 3 vectors, 9 accumulators + 4
+   operands of the 16 registers */
 #define ISA_RANK_UNITS 3
+#define ISA_RANK_VECS 3
 #define ISA_PATH PYNN_PATH_AVX2
 #else
 /* lanes [0, count) set */

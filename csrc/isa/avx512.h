@@ -7,9 +7,10 @@
 #include <immintrin.h>
 #define ISA_NAME avx512
 #define VEC_BYTES 64
-/* rows of W per rank-update tile: 18 accumulators + 4 operands of the 32
-   registers; twice the reuse of each input row loaded from L2 */
+/* a rank-update tile: 6 rows of W by 4 vectors, 24 accumulators + 5
+   operands of the 32 registers (6 x 3 was 4-5% slower: docs/performance.md) */
 #define ISA_RANK_UNITS 6
+#define ISA_RANK_VECS 4
 #define ISA_PATH PYNN_PATH_AVX512
 #else
 static inline T(vec) T(vload_part)(const real *p, int count)

@@ -7,8 +7,10 @@
 #ifndef real
 #define ISA_NAME generic
 #define VEC_BYTES 16
-/* rows of W per rank-update tile: 9 accumulators + 4 operands fit 16 registers */
+/* a rank-update tile: 3 rows of W by 3 vectors, 9 accumulators + 4
+   operands of 16 registers */
 #define ISA_RANK_UNITS 3
+#define ISA_RANK_VECS 3
 #define ISA_PATH PYNN_PATH_GENERIC
 #else
 #include "isa/lanewise.h"

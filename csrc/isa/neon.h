@@ -6,9 +6,10 @@
 #ifndef real
 #define ISA_NAME neon
 #define VEC_BYTES 16
-/* rows of W per rank-update tile: 18 accumulators + 4 operands of the 32
-   vector registers */
+/* a rank-update tile: 6 rows of W by 3 vectors, 18 accumulators + 4
+   operands of the 32 vector registers */
 #define ISA_RANK_UNITS 6
+#define ISA_RANK_VECS 3
 #define ISA_PATH PYNN_PATH_NEON
 #else
 #include "isa/lanewise.h"
