@@ -29,6 +29,9 @@ typedef struct {                                                                
 typedef struct {                                                                       \
     int path;  /* enum pynn_path */                                                    \
     int lanes; /* numbers per vector */                                                \
+    /* units (rows of W) per register tile of forward and of rank_update: the  \
+       fast step cuts its jobs' tiles at multiples of them */                         \
+    int forward_units, rank_units;                                                     \
     /* Z[r, j] += A[r, :] . W[j, :] for rows r < m and units j0 <= j < j1 */           \
     void (*forward)(int64_t m, int64_t j0, int64_t j1, int64_t K, const real *const *A,  \
                     const real *W, int64_t ldw, real *Z, int64_t ldz);                 \
@@ -48,7 +51,8 @@ PYNN_KERNELS_DECLARE(double, f64)
 PYNN_KERNELS_DECLARE(float, f32)
 #undef PYNN_KERNELS_DECLARE
 
-/* Units (rows of W) per tile that the fast step's jobs hand a thread. */
+/* Units (rows of W) per tile that the fast step's jobs hand a thread: at
+ * most this many, or one register tile of the kernel when that is taller. */
 #define PYNN_TILE_UNITS 6
 
 #endif
