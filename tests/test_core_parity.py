@@ -99,7 +99,7 @@ def test_cost_and_accuracy(hidden, cost, output, dtype):
 
 @pytest.mark.parametrize("kernels", ["auto", "blas"])
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
-@pytest.mark.parametrize("batch", [1, 4, 17, _core.SMALL_BATCH, _core.SMALL_BATCH + 1])
+@pytest.mark.parametrize("batch", [1, 4, 17, 33, _core.SMALL_BATCH, _core.SMALL_BATCH + 1])
 @pytest.mark.parametrize("sizes", [[6, 5, 4, 3], [37, 13, 11], [3, 25, 1], [7, 3]])
 def test_both_product_paths_match_the_oracle(monkeypatch, kernels, dtype, batch, sizes):
     """Mini-batches <= SMALL_BATCH use the register-blocked kernels, larger ones
@@ -155,7 +155,8 @@ def _train_with(path, threads, dtype, rule, monkeypatch, batch=10):
                                   {"optimizer": "nesterov", "momentum": 0.9, "l1": 0.5}])
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize("path", KERNEL_PATHS)
-@pytest.mark.parametrize("batch", [10, _core.SMALL_BATCH])
+# 40: past the rows whose whole rows the rank update streams (column blocks)
+@pytest.mark.parametrize("batch", [10, 40, _core.SMALL_BATCH])
 def test_each_path_is_bit_identical_on_1_2_3_threads(monkeypatch, path, dtype, rule, batch):
     """The fast step splits products by tiles of units and the rules by tiles of
     parameters; which thread computes a tile never changes how, so 1, 2 or 3
@@ -168,7 +169,7 @@ def test_each_path_is_bit_identical_on_1_2_3_threads(monkeypatch, path, dtype, r
                                   {"optimizer": "nesterov", "momentum": 0.9, "l1": 0.5}])
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize("path", KERNEL_PATHS)
-@pytest.mark.parametrize("batch", [1, 7, 16, _core.SMALL_BATCH])
+@pytest.mark.parametrize("batch", [1, 7, 16, 40, _core.SMALL_BATCH])
 def test_each_fast_path_matches_the_reference_step(monkeypatch, path, dtype, rule, batch):
     """The fast step against the reference step (same seed, same shuffles)."""
     want = _train_with("reference", 1, dtype, rule, monkeypatch, batch)
