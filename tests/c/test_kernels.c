@@ -3,7 +3,9 @@
  *
  *   test_kernels            run the tests; exit status 0 when all pass
  *   test_kernels --time P [N]  time path P's fused layer-1 update ([784,100], m=10),
- *                              rows drawn from 10 N rows (default N = 1: in cache)
+ *                              rows drawn from 10 N rows (default N = 1: in cache);
+ *                              PYNN_TIME_UNITS and PYNN_TIME_ROWS change 100 and 10;
+ *                              PYNN_TIME_TILE U: one call per U units, as the pool's tiles
  *
  * Built natively and cross-compiled for aarch64 by tests/c/run.sh. */
 #include <math.h>
@@ -142,41 +144,45 @@ static double now(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-/* Seconds per fused layer-1 update of [784, 100] at m = 10 on one thread,
+/* Seconds per fused layer-1 update of [784, 100] at m = 10 (by default) on one thread,
  * with the rows drawn at random from a data set of `pool_rows` rows (1: the
  * same rows every time, in cache), in float64 and float32. */
 #define TIME_UPDATE(real, sfx)                                                              \
 static void time_##sfx(int path, int64_t pool_rows)                                        \
 {                                                                                          \
     const pynn_kernels_##sfx *k = pynn_kernels_for_##sfx(path);                            \
-    const int64_t m = 10, K = 784, n = getenv("PYNN_TIME_UNITS") ? atoll(getenv("PYNN_TIME_UNITS")) : 100; \
+    const int64_t K = 784, n = getenv("PYNN_TIME_UNITS") ? atoll(getenv("PYNN_TIME_UNITS")) : 100; \
+    const int64_t m = getenv("PYNN_TIME_ROWS") ? atoll(getenv("PYNN_TIME_ROWS")) : 10;     \
+    const int64_t tile = getenv("PYNN_TIME_TILE") ? atoll(getenv("PYNN_TIME_TILE")) : n;   \
     real *data = aligned_alloc(64, sizeof(real) * (pool_rows * m * K + 64));               \
     real *W = aligned_alloc(64, sizeof(real) * n * K), *Ds = aligned_alloc(64, sizeof(real) * m * n * 16); \
     real *Z = calloc(m * n, sizeof(real));                                                 \
     for (int64_t i = 0; i < pool_rows * m * K; i++) data[i] = (real)0.01;                  \
     for (int64_t i = 0; i < n * K; i++) W[i] = (real)0.01;                                 \
     for (int64_t i = 0; i < m * n; i++) Ds[i] = (real)1e-3;                     \
-    const real *rows[10], *next[10];                                                       \
-    for (int r = 0; r < 10; r++) next[r] = data + r * K;                                   \
+    const real *rows[PYNN_SMALL_BATCH], *next[PYNN_SMALL_BATCH];                           \
+    if (m < 1 || m > PYNN_SMALL_BATCH) { printf("PYNN_TIME_ROWS: 1 to %d\n", PYNN_SMALL_BATCH); exit(2); } \
+    for (int r = 0; r < m; r++) next[r] = data + r * K;                                    \
     unsigned seed = 1;                                                                     \
     double best = 1e9;                                                                     \
     for (int rep = 0; rep < 20; rep++) {                                                   \
         const double t0 = now();                                                           \
         for (int i = 0; i < 100; i++) {                                                    \
-            for (int r = 0; r < 10; r++) {                                                 \
+            for (int r = 0; r < m; r++) {                                                  \
                 rows[r] = next[r];                                                         \
                 next[r] = data + (int64_t)((rnd(&seed) + 1) / 2 * (double)(pool_rows * m - 1)) * K; \
             }                                                                              \
             pynn_rank_args_##sfx args = {.m = m, .K = K, .ldd = n, .ldw = K, .m_next = m,   \
                                          .ldz = n, .Ds = Ds, .A = rows, .next = next,       \
                                          .W = W, .Z_next = Z, .beta = 1};                   \
-            k->rank_update(&args, 0, n);                                                   \
+            for (int64_t j = 0; j < n; j += tile)                                          \
+                k->rank_update(&args, j, j + tile < n ? j + tile : n);                     \
         }                                                                                  \
         const double t = (now() - t0) / 100;                                               \
         best = t < best ? t : best;                                                        \
     }                                                                                      \
-    printf("%s %s: fused update [784,%lld] m=10, rows from %lld: %.1f us (%.1f GFLOP/s)\n", \
-           pynn_path_name(path), #sfx, (long long)n, (long long)(pool_rows * m), best * 1e6,   \
+    printf("%s %s: fused update [784,%lld] m=%lld, rows from %lld: %.1f us (%.1f GFLOP/s)\n", \
+           pynn_path_name(path), #sfx, (long long)n, (long long)m, (long long)(pool_rows * m), best * 1e6, \
            4.0 * m * n * K / best / 1e9);                                                   \
     free(data); free(W); free(Ds); free(Z);                                                \
 }
