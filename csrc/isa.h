@@ -51,6 +51,10 @@ PYNN_KERNELS_DECLARE(double, f64)
 PYNN_KERNELS_DECLARE(float, f32)
 #undef PYNN_KERNELS_DECLARE
 
+/* Next mini-batch rows per pass of the fused rank update: their partial
+ * sums (PYNN_PASS_ROWS x ISA_RANK_UNITS vectors) stay in L1. */
+#define PYNN_PASS_ROWS 32
+
 /* Units (rows of W) per tile that the fast step's jobs hand a thread: at
  * most this many, or one register tile of the kernel when that is taller. */
 #define PYNN_TILE_UNITS 6

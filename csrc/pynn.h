@@ -33,11 +33,8 @@ extern "C" {
 #define PYNN_ALIGNMENT 64
 
 /* Mini-batches up to this size run the fast step (fast.inc) when a kernel
- * path is chosen: its kernels' scratch is sized for it.  Up to
- * PYNN_STREAM_ROWS rows its rank update streams whole rows; above, it works
- * a block of columns at a time (kernels.inc). */
+ * path is chosen. */
 #define PYNN_SMALL_BATCH 128
-#define PYNN_STREAM_ROWS 32
 
 /* Status codes. */
 enum pynn_status {

@@ -10,9 +10,6 @@
    operands: all 16 registers (3 x 3 was 6-9% slower: docs/performance.md) */
 #define ISA_RANK_UNITS 4
 #define ISA_RANK_VECS 3
-/* a forward tile: 4 rows by 3 units, 4 x 3 accumulators + 3 + 1 operands
-   of the 16 registers */
-#define ISA_FORWARD_UNITS 3
 #define ISA_PATH PYNN_PATH_AVX2
 #else
 /* lanes [0, count) set */

@@ -11,9 +11,6 @@
    operands of the 32 registers (6 x 3 was 4-5% slower: docs/performance.md) */
 #define ISA_RANK_UNITS 6
 #define ISA_RANK_VECS 4
-/* a forward tile: 4 rows by 6 units, 4 x 6 accumulators + 6 + 1 operands
-   of the 32 registers */
-#define ISA_FORWARD_UNITS 6
 #define ISA_PATH PYNN_PATH_AVX512
 #else
 static inline T(vec) T(vload_part)(const real *p, int count)

@@ -11,9 +11,6 @@
    operands of 16 registers */
 #define ISA_RANK_UNITS 3
 #define ISA_RANK_VECS 3
-/* a forward tile: 4 rows by 3 units, 4 x 3 accumulators + 3 + 1 operands
-   of 16 registers */
-#define ISA_FORWARD_UNITS 3
 #define ISA_PATH PYNN_PATH_GENERIC
 #else
 #include "isa/lanewise.h"

@@ -10,9 +10,6 @@
    operands of the 32 vector registers */
 #define ISA_RANK_UNITS 6
 #define ISA_RANK_VECS 3
-/* a forward tile: 4 rows by 6 units, 4 x 6 accumulators + 6 + 1 operands
-   of the 32 registers */
-#define ISA_FORWARD_UNITS 6
 #define ISA_PATH PYNN_PATH_NEON
 #else
 #include "isa/lanewise.h"

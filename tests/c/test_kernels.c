@@ -37,10 +37,9 @@ static double rnd(unsigned *state)
 #define KERNEL_TESTS(real, sfx, TOL)                                                       \
 static void test_##sfx(const pynn_kernels_##sfx *k, const char *path_name)                 \
 {                                                                                          \
-    static const int64_t Ms[] = {1, 2, 3, 5, 10, 16, PYNN_STREAM_ROWS, PYNN_STREAM_ROWS + 1, \
-                                 2 * PYNN_STREAM_ROWS + 7, PYNN_SMALL_BATCH};            \
+    static const int64_t Ms[] = {1, 2, 3, 5, 10, 16, PYNN_PASS_ROWS, PYNN_PASS_ROWS + 1, \
+                                 2 * PYNN_PASS_ROWS + 7, PYNN_SMALL_BATCH};            \
     static const int64_t Ns[] = {1, 2, 3, 4, 7, 10, 31};                                   \
-    /* past 100: more than one column block of the larger mini-batches' update */     \
     static const int64_t Ks[] = {1, 3, 4, 7, 8, 9, 16, 17, 25, 33, 56, 57, 100, 300, 601}; \
     unsigned seed = 7;                                                                     \
     for (size_t a = 0; a < sizeof Ms / sizeof *Ms; a++)                                    \
