@@ -102,3 +102,9 @@ int pynn_path_resolve(int path)
 
 PYNN_KERNELS_FOR(f64)
 PYNN_KERNELS_FOR(f32)
+
+int pynn_path_fast_rows(int path)
+{
+    const pynn_kernels_f64 *k = pynn_kernels_for_f64(path);
+    return k != NULL ? k->max_rows : 0;
+}

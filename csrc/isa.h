@@ -29,6 +29,7 @@ typedef struct {                                                                
 typedef struct {                                                                       \
     int path;  /* enum pynn_path */                                                    \
     int lanes; /* numbers per vector */                                                \
+    int max_rows; /* the largest mini-batch the fast step takes on these kernels */    \
     /* units (rows of W) per register tile of forward and of rank_update: the  \
        fast step cuts its jobs' tiles at multiples of them */                         \
     int forward_units, rank_units;                                                     \

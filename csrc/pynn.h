@@ -32,8 +32,8 @@ extern "C" {
  * row of W whose length is a multiple of 64 bytes never straddle two lines. */
 #define PYNN_ALIGNMENT 64
 
-/* Mini-batches up to this size run the fast step (fast.inc) when a kernel
- * path is chosen. */
+/* The largest mini-batch that any kernel path's fast step (fast.inc) takes;
+ * each path's own limit is its ISA_MAX_ROWS (isa/<name>.h). */
 #define PYNN_SMALL_BATCH 128
 
 /* Status codes. */
@@ -98,6 +98,9 @@ int pynn_path_supported(int path);
 /* The path a call asking for `path` runs: AUTO gives the best supported one;
  * another path gives itself when supported, else -1. */
 int pynn_path_resolve(int path);
+/* The largest mini-batch that the fast step takes on the path it resolves
+ * to (larger ones, and the reference path, run the reference step), or 0. */
+int pynn_path_fast_rows(int path);
 
 /* The shape of a network.  Borrowed pointers; the caller keeps them alive. */
 typedef struct pynn_arch {

@@ -19,6 +19,7 @@ cdef extern from "pynn.h" nogil:
     int pynn_path_compiled(int path)
     int pynn_path_supported(int path)
     int pynn_path_resolve(int path)
+    int pynn_path_fast_rows(int path)
 
     ctypedef struct pynn_arch:
         int num_layers

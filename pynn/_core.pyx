@@ -17,7 +17,7 @@ ctypedef fused real_t:
     double
 
 
-SMALL_BATCH = PYNN_SMALL_BATCH  # mini-batches the fast step takes
+SMALL_BATCH = PYNN_SMALL_BATCH  # the largest mini-batch any path's fast step takes
 ALIGNMENT = PYNN_ALIGNMENT  # bytes: where the parameter buffer should start
 
 # The core's paths (enum pynn_path), by name: "auto", "reference", "generic",
@@ -40,6 +40,12 @@ def path_resolved(str name):
     """The name of the path that asking for `name` runs ("auto": the CPU's best)."""
     cdef int code = pynn_path_resolve(PATHS[name])
     return pynn_path_name(code).decode() if code >= 0 else None
+
+
+def path_fast_rows(int path):
+    """The largest mini-batch that the fast step takes on the path (a code, as
+    path_setting gives) on this CPU; 0 for the reference path."""
+    return pynn_path_fast_rows(path)
 
 
 def path_setting():

@@ -217,7 +217,7 @@ def run(model, X, Y, Xe, Te, plan, weights=None):
     try:
         # one pool of helper threads for the whole call (the fast step splits
         # its products; larger batches are left to BLAS's own threads)
-        if batch <= _core.SMALL_BATCH:
+        if batch <= _core.path_fast_rows(_core.path_setting()):
             pool = _core.Pool(threads)
         for epoch in range(1, epochs + 1):
             started = time.perf_counter()

@@ -180,6 +180,20 @@ def test_each_fast_path_matches_the_reference_step(monkeypatch, path, dtype, rul
                                                 monkeypatch, batch)), "the rule made no difference"
 
 
+def test_each_path_says_which_mini_batches_its_fast_step_takes():
+    """AVX-512 takes up to SMALL_BATCH rows, the other kernel paths 32 (above,
+    BLAS won on them: docs/performance.md), the reference path none."""
+    assert _core.path_fast_rows(_core.PATHS["reference"]) == 0
+    want = {"avx512": _core.SMALL_BATCH, "avx2": 32, "generic": 32, "neon": 32}
+    for name in KERNEL_PATHS:
+        if _core.path_supported(name):
+            assert _core.path_fast_rows(_core.PATHS[name]) == want[name]
+        else:
+            assert _core.path_fast_rows(_core.PATHS[name]) == 0
+    best = _core.path_resolved("auto")
+    assert _core.path_fast_rows(_core.PATHS["auto"]) == want[best]
+
+
 def test_paths_are_named_and_chosen_by_the_cpu(monkeypatch):
     assert _core.path_resolved("reference") == "reference"
     best = _core.path_resolved("auto")

@@ -10,6 +10,9 @@
    operands: all 16 registers (3 x 3 was 6-9% slower: docs/performance.md) */
 #define ISA_RANK_UNITS 4
 #define ISA_RANK_VECS 3
+/* the largest mini-batch its fast step takes: above, BLAS's packed
+   kernels win (docs/performance.md) */
+#define ISA_MAX_ROWS 32
 #define ISA_PATH PYNN_PATH_AVX2
 #else
 /* lanes [0, count) set */

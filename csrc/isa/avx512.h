@@ -11,6 +11,9 @@
    operands of the 32 registers (6 x 3 was 4-5% slower: docs/performance.md) */
 #define ISA_RANK_UNITS 6
 #define ISA_RANK_VECS 4
+/* the largest mini-batch its fast step takes: it beats BLAS up to 128
+   rows (docs/performance.md) */
+#define ISA_MAX_ROWS PYNN_SMALL_BATCH
 #define ISA_PATH PYNN_PATH_AVX512
 #else
 static inline T(vec) T(vload_part)(const real *p, int count)

@@ -11,6 +11,9 @@
    operands of 16 registers */
 #define ISA_RANK_UNITS 3
 #define ISA_RANK_VECS 3
+/* the largest mini-batch its fast step takes: above, BLAS's packed
+   kernels win */
+#define ISA_MAX_ROWS 32
 #define ISA_PATH PYNN_PATH_GENERIC
 #else
 #include "isa/lanewise.h"

@@ -10,6 +10,9 @@
    operands of the 32 vector registers */
 #define ISA_RANK_UNITS 6
 #define ISA_RANK_VECS 3
+/* the largest mini-batch its fast step takes: not measured above 32
+   rows on an aarch64 CPU */
+#define ISA_MAX_ROWS 32
 #define ISA_PATH PYNN_PATH_NEON
 #else
 #include "isa/lanewise.h"
