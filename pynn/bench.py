@@ -78,10 +78,13 @@ def epoch_flops(sizes, n):
 def describe_machine():
     """Lines naming the CPU, the kernel path and threads pynn uses, and the peaks."""
     model, flags = cpu_model()
-    path = _core.path_resolved([k for k, v in _core.PATHS.items() if v == _core.path_setting()][0])
+    setting = _core.path_setting()
+    path = _core.path_resolved([k for k, v in _core.PATHS.items() if v == setting][0])
+    rows = _core.path_fast_rows(setting)
+    fast = f" (its fast step takes mini-batches of up to {rows} rows)" if rows else ""
     peaks = {dtype: dgemm_peak(dtype) for dtype in ("float64", "float32")}
     print(f"cpu: {model} ({' '.join(flags) or 'no vector flags listed'}), "
-          f"{_training.available_cores()} cores available; pynn's kernel path: {path}, "
+          f"{_training.available_cores()} cores available; pynn's kernel path: {path}{fast}, "
           f"threads: {_training.threads_setting()}")
     print(f"dgemm peak (numpy, 2000^3, every core): float64 {peaks['float64']:.0f} GFLOP/s, "
           f"float32 {peaks['float32']:.0f} GFLOP/s")

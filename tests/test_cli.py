@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import pynn
+from pynn import _core
 
 from helpers import default_sigint
 
@@ -133,6 +134,11 @@ def test_bench_short_form(tmp_path):
     done = run("bench", "--rows", "2000", "--repeats", "1", "--hidden", "30", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "floor s" in done.stdout and "[784, 30, 10]" in done.stdout
+    setting = _core.path_setting()  # PYNN_KERNELS, as the child process sees it
+    name = _core.path_resolved(next(k for k, v in _core.PATHS.items() if v == setting))
+    rows = _core.path_fast_rows(setting)
+    fast = f" (its fast step takes mini-batches of up to {rows} rows)" if rows else ""
+    assert f"kernel path: {name}{fast}, threads" in done.stdout
 
 
 def test_plot_history_function(tmp_path):
