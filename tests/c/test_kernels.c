@@ -3,9 +3,12 @@
  *
  *   test_kernels            run the tests; exit status 0 when all pass
  *   test_kernels --time P [N]  time path P's fused layer-1 update ([784,100], m=10),
- *                              rows drawn from 10 N rows (default N = 1: in cache);
- *                              PYNN_TIME_UNITS and PYNN_TIME_ROWS change 100 and 10;
- *                              PYNN_TIME_TILE U: one call per U units, as the pool's tiles
+ *                              rows drawn from 10 N rows (default N = 1: in cache),
+ *                              split into the fast step's tiles;
+ *                              PYNN_TIME_UNITS and PYNN_TIME_ROWS change 100 and 10,
+ *                              PYNN_TIME_TILE the units per tile, PYNN_TIME_THREADS
+ *                              the pool's threads (default 1; its policy, pool.c,
+ *                              decides whether they share)
  *
  * Built natively and cross-compiled for aarch64 by tests/c/run.sh. */
 #include <math.h>
@@ -15,6 +18,7 @@
 #include <time.h>
 
 #include "isa.h"
+#include "pool.h"
 
 static int failures = 0;
 
@@ -143,27 +147,60 @@ static double now(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-/* Seconds per fused layer-1 update of [784, 100] at m = 10 (by default) on one thread,
- * with the rows drawn at random from a data set of `pool_rows` rows (1: the
- * same rows every time, in cache), in float64 and float32. */
+static int compare_doubles(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* A setting of the timer from the environment: `fallback` when unset; a
+ * value outside [lo, hi] ends the program. */
+static int64_t setting(const char *name, int64_t fallback, int64_t lo, int64_t hi)
+{
+    const char *text = getenv(name);
+    if (text == NULL)
+        return fallback;
+    const int64_t v = atoll(text);
+    if (v < lo || v > hi) {
+        printf("%s: %lld to %lld\n", name, (long long)lo, (long long)hi);
+        exit(2);
+    }
+    return v;
+}
+
+/* The timer's job, as the fast step splits it (fast.inc): tiles of `tile`
+ * units of W, handed to the pool's threads. */
 #define TIME_UPDATE(real, sfx)                                                              \
-static void time_##sfx(int path, int64_t pool_rows)                                        \
+typedef struct {                                                                           \
+    const pynn_kernels_##sfx *k;                                                           \
+    const pynn_rank_args_##sfx *args;                                                      \
+    int64_t n, tile;                                                                       \
+} time_job_##sfx;                                                                          \
+                                                                                           \
+static void time_tiles_##sfx(void *raw, int64_t t0, int64_t t1)                            \
+{                                                                                          \
+    const time_job_##sfx *j = raw;                                                         \
+    const int64_t j1 = t1 * j->tile < j->n ? t1 * j->tile : j->n;                          \
+    j->k->rank_update(j->args, t0 * j->tile, j1);                                          \
+}                                                                                          \
+                                                                                           \
+/* Seconds per fused layer-1 update of [784, n] at m rows, rows drawn at random from a     \
+ * data set of `pool_rows` x m rows (pool_rows = 1: the same rows every time, in cache).   \
+ * The best and the median of 20 runs of 100 updates each. */                              \
+static void time_##sfx(int path, int64_t pool_rows, pynn_pool *pool, int64_t n, int64_t m, int64_t tile) \
 {                                                                                          \
     const pynn_kernels_##sfx *k = pynn_kernels_for_##sfx(path);                            \
-    const int64_t K = 784, n = getenv("PYNN_TIME_UNITS") ? atoll(getenv("PYNN_TIME_UNITS")) : 100; \
-    const int64_t m = getenv("PYNN_TIME_ROWS") ? atoll(getenv("PYNN_TIME_ROWS")) : 10;     \
-    const int64_t tile = getenv("PYNN_TIME_TILE") ? atoll(getenv("PYNN_TIME_TILE")) : n;   \
+    const int64_t K = 784;                                                                 \
     real *data = aligned_alloc(64, sizeof(real) * (pool_rows * m * K + 64));               \
     real *W = aligned_alloc(64, sizeof(real) * n * K), *Ds = aligned_alloc(64, sizeof(real) * m * n * 16); \
     real *Z = calloc(m * n, sizeof(real));                                                 \
     for (int64_t i = 0; i < pool_rows * m * K; i++) data[i] = (real)0.01;                  \
     for (int64_t i = 0; i < n * K; i++) W[i] = (real)0.01;                                 \
-    for (int64_t i = 0; i < m * n; i++) Ds[i] = (real)1e-3;                     \
+    for (int64_t i = 0; i < m * n; i++) Ds[i] = (real)1e-3;                                \
     const real *rows[PYNN_SMALL_BATCH], *next[PYNN_SMALL_BATCH];                           \
-    if (m < 1 || m > PYNN_SMALL_BATCH) { printf("PYNN_TIME_ROWS: 1 to %d\n", PYNN_SMALL_BATCH); exit(2); } \
     for (int r = 0; r < m; r++) next[r] = data + r * K;                                    \
     unsigned seed = 1;                                                                     \
-    double best = 1e9;                                                                     \
+    double times[20];                                                                      \
     for (int rep = 0; rep < 20; rep++) {                                                   \
         const double t0 = now();                                                           \
         for (int i = 0; i < 100; i++) {                                                    \
@@ -171,35 +208,55 @@ static void time_##sfx(int path, int64_t pool_rows)                             
                 rows[r] = next[r];                                                         \
                 next[r] = data + (int64_t)((rnd(&seed) + 1) / 2 * (double)(pool_rows * m - 1)) * K; \
             }                                                                              \
-            pynn_rank_args_##sfx args = {.m = m, .K = K, .ldd = n, .ldw = K, .m_next = m,   \
-                                         .ldz = n, .Ds = Ds, .A = rows, .next = next,       \
-                                         .W = W, .Z_next = Z, .beta = 1};                   \
-            for (int64_t j = 0; j < n; j += tile)                                          \
-                k->rank_update(&args, j, j + tile < n ? j + tile : n);                     \
+            const pynn_rank_args_##sfx args = {.m = m, .K = K, .ldd = n, .ldw = K, .m_next = m, \
+                                               .ldz = n, .Ds = Ds, .A = rows, .next = next, \
+                                               .W = W, .Z_next = Z, .beta = 1};             \
+            time_job_##sfx job = {k, &args, n, tile};                                      \
+            pynn_pool_run(pool, time_tiles_##sfx, &job, (n + tile - 1) / tile);            \
         }                                                                                  \
-        const double t = (now() - t0) / 100;                                               \
-        best = t < best ? t : best;                                                        \
+        times[rep] = (now() - t0) / 100;                                                   \
     }                                                                                      \
-    printf("%s %s: fused update [784,%lld] m=%lld, rows from %lld: %.1f us (%.1f GFLOP/s)\n", \
-           pynn_path_name(path), #sfx, (long long)n, (long long)m, (long long)(pool_rows * m), best * 1e6, \
-           4.0 * m * n * K / best / 1e9);                                                   \
+    qsort(times, 20, sizeof times[0], compare_doubles);                                    \
+    const double best = times[0], median = times[10];                                      \
+    printf("%s %s: fused update [784,%lld] m=%lld, rows from %lld, %d thread(s), tiles of %lld units: " \
+           "best %.1f us (%.1f GFLOP/s), median %.1f us\n",                                 \
+           pynn_path_name(path), #sfx, (long long)n, (long long)m, (long long)(pool_rows * m), \
+           pynn_pool_threads(pool), (long long)tile, best * 1e6, 4.0 * m * n * K / best / 1e9, median * 1e6); \
     free(data); free(W); free(Ds); free(Z);                                                \
 }
 TIME_UPDATE(double, f64)
 TIME_UPDATE(float, f32)
 
+/* test_kernels --time P [N]: see the top. */
+static int time_path(const char *name, int64_t pool_rows)
+{
+    for (int p = 0; p < PYNN_PATH_COUNT; p++) {
+        if (!pynn_path_name(p) || strcmp(pynn_path_name(p), name) != 0 || !pynn_kernels_for_f64(p))
+            continue;
+        const int rank_units = pynn_kernels_for_f64(p)->rank_units;
+        const int per_tile = PYNN_TILE_UNITS / rank_units > 1 ? PYNN_TILE_UNITS / rank_units : 1;
+        const int64_t n = setting("PYNN_TIME_UNITS", 100, 1, 4096);
+        const int64_t m = setting("PYNN_TIME_ROWS", 10, 1, PYNN_SMALL_BATCH);
+        const int64_t tile = setting("PYNN_TIME_TILE", (int64_t)rank_units * per_tile, 1, n);
+        pynn_pool *pool = pynn_pool_start((int)setting("PYNN_TIME_THREADS", 1, 1, 64));
+        time_f64(p, pool_rows, pool, n, m, tile);
+        time_f32(p, pool_rows, pool, n, m, tile);
+        pynn_pool_stop(pool);
+        return 0;
+    }
+    printf("no such path here: %s\n", name);
+    return 2;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 3 && strcmp(argv[1], "--time") == 0) {
         const int64_t pool_rows = argc == 4 ? atoll(argv[3]) : 1;
-        for (int p = 0; p < PYNN_PATH_COUNT; p++)
-            if (pynn_path_name(p) && strcmp(pynn_path_name(p), argv[2]) == 0 && pynn_kernels_for_f64(p)) {
-                time_f64(p, pool_rows);
-                time_f32(p, pool_rows);
-                return 0;
-            }
-        printf("no such path here: %s\n", argv[2]);
-        return 2;
+        if (pool_rows < 1) {
+            printf("N: at least 1\n");
+            return 2;
+        }
+        return time_path(argv[2], pool_rows);
     }
     int tested = 0;
     for (int p = 0; p < PYNN_PATH_COUNT; p++) {
