@@ -361,16 +361,21 @@ def _busy_machine(repeats, rows=20000):
     try:
         default, one = [], []
         for _ in range(repeats):
-            default += _epochs_in_children(1)
-            one += _epochs_in_children(1, threads=1)
+            default += _epochs_in_children(1, rows=rows)
+            one += _epochs_in_children(1, threads=1, rows=rows)
     finally:
         spinner.kill()
         spinner.wait()
     print(f"| one busy-loop process beside | default {statistics.median(default):.3f} s | one thread "
           f"{statistics.median(one):.3f} s | default / one thread {statistics.median(default) / statistics.median(one):.2f}x |")
-    both, alone = [], []
+    both, alone, both_one = [], [], []
     for _ in range(repeats):
-        both += _epochs_in_children(2)
-        alone += _epochs_in_children(1, threads=1)
+        both += _epochs_in_children(2, rows=rows)
+        alone += _epochs_in_children(1, threads=1, rows=rows)
+        both_one += _epochs_in_children(2, threads=1, rows=rows)
     print(f"| two trainings at once | each (default) {statistics.median(both):.3f} s | one alone on one thread "
           f"{statistics.median(alone):.3f} s | each / alone {statistics.median(both) / statistics.median(alone):.2f}x |")
+    # two one-thread trainings share only the caches and the memory bus: the
+    # part of the slowdown that no choice of threads removes
+    print(f"| two at once, one thread each | each {statistics.median(both_one):.3f} s | one alone on one thread "
+          f"{statistics.median(alone):.3f} s | each / alone {statistics.median(both_one) / statistics.median(alone):.2f}x |")

@@ -183,3 +183,17 @@ def test_universal_approximation_error_falls_with_width():
     errors = {width: ua.fit(width)[1] for width in (1, 2, 4, 8, 32)}
     assert errors[1] > errors[2] > errors[4] > errors[8]
     assert errors[32] < errors[4] / 2 and errors[8] < 0.05
+
+
+def test_bench_busy_machine_rows(tmp_path, monkeypatch, capsys):
+    from pynn import bench
+    monkeypatch.chdir(tmp_path)  # the children import the installed pynn
+    bench._busy_machine(1, rows=200)
+    out = capsys.readouterr().out
+    assert "200 rows" in out
+    rows = {line.split("|")[1].strip(): line.split("|")[2:5] for line in out.splitlines() if line.startswith("| ")}
+    assert set(rows) == {"one busy-loop process beside", "two trainings at once", "two at once, one thread each"}
+    for cells in rows.values():  # each ratio is its row's two medians divided
+        first, second = (float(cell.split()[-2]) for cell in cells[:2])
+        assert first > 0 and second > 0
+        assert float(cells[2].split()[-1].rstrip("x")) == pytest.approx(first / second, abs=0.01 + 0.002 / second)
