@@ -185,15 +185,29 @@ def test_universal_approximation_error_falls_with_width():
     assert errors[32] < errors[4] / 2 and errors[8] < 0.05
 
 
-def test_bench_busy_machine_rows(tmp_path, monkeypatch, capsys):
+def test_bench_busy_machine_table(monkeypatch, capsys):
+    """The busy-machine rows, on made-up epoch times: which runs they ask
+    for, and the ratios they print."""
+    from pynn import bench
+    seconds = {(1, None): 0.30, (1, 1): 0.25, (2, None): 0.40, (2, 1): 0.35}  # (processes, threads)
+    calls = []
+
+    def epochs(count, threads=None, rows=20000, dtype="float64"):
+        calls.append((count, threads, rows))
+        return [seconds[count, threads]] * count
+
+    monkeypatch.setattr(bench, "_epochs_in_children", epochs)
+    bench._busy_machine(1, rows=200)
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| ")]
+    assert lines == [
+        "| one busy-loop process beside | default 0.300 s | one thread 0.250 s | default / one thread 1.20x |",
+        "| two trainings at once | each (default) 0.400 s | one alone on one thread 0.250 s | each / alone 1.60x |",
+        "| two at once, one thread each | each 0.350 s | one alone on one thread 0.250 s | each / alone 1.40x |"]
+    assert calls == [(1, None, 200), (1, 1, 200)] * 5 + [(2, None, 200), (1, 1, 200), (2, 1, 200)] * 5
+
+
+def test_bench_epochs_in_children(tmp_path, monkeypatch):
     from pynn import bench
     monkeypatch.chdir(tmp_path)  # the children import the installed pynn
-    bench._busy_machine(1, rows=200)
-    out = capsys.readouterr().out
-    assert "200 rows" in out
-    rows = {line.split("|")[1].strip(): line.split("|")[2:5] for line in out.splitlines() if line.startswith("| ")}
-    assert set(rows) == {"one busy-loop process beside", "two trainings at once", "two at once, one thread each"}
-    for cells in rows.values():  # each ratio is its row's two medians divided
-        first, second = (float(cell.split()[-2]) for cell in cells[:2])
-        assert first > 0 and second > 0
-        assert float(cells[2].split()[-1].rstrip("x")) == pytest.approx(first / second, abs=0.01 + 0.002 / second)
+    times = bench._epochs_in_children(2, threads=1, rows=200)
+    assert len(times) == 2 and all(0 < t < 60 for t in times)
