@@ -366,16 +366,19 @@ def _busy_machine(repeats, rows=20000):
     finally:
         spinner.kill()
         spinner.wait()
-    print(f"| one busy-loop process beside | default {statistics.median(default):.3f} s | one thread "
-          f"{statistics.median(one):.3f} s | default / one thread {statistics.median(default) / statistics.median(one):.2f}x |")
+    _ratio_row("one busy-loop process beside", "default", default, "one thread", one, "default / one thread")
     both, alone, both_one = [], [], []
     for _ in range(repeats):
         both += _epochs_in_children(2, rows=rows)
         alone += _epochs_in_children(1, threads=1, rows=rows)
         both_one += _epochs_in_children(2, threads=1, rows=rows)
-    print(f"| two trainings at once | each (default) {statistics.median(both):.3f} s | one alone on one thread "
-          f"{statistics.median(alone):.3f} s | each / alone {statistics.median(both) / statistics.median(alone):.2f}x |")
+    _ratio_row("two trainings at once", "each (default)", both, "one alone on one thread", alone, "each / alone")
     # two one-thread trainings share only the caches and the memory bus: the
     # part of the slowdown that no choice of threads removes
-    print(f"| two at once, one thread each | each {statistics.median(both_one):.3f} s | one alone on one thread "
-          f"{statistics.median(alone):.3f} s | each / alone {statistics.median(both_one) / statistics.median(alone):.2f}x |")
+    _ratio_row("two at once, one thread each", "each", both_one, "one alone on one thread", alone, "each / alone")
+
+
+def _ratio_row(situation, name, seconds, base_name, base_seconds, ratio_name):
+    """A table row: the medians of two lists of seconds and their ratio."""
+    value, base = statistics.median(seconds), statistics.median(base_seconds)
+    print(f"| {situation} | {name} {value:.3f} s | {base_name} {base:.3f} s | {ratio_name} {value / base:.2f}x |")
