@@ -25,6 +25,8 @@
  * Waiting for jobs.  A training step is far shorter than waking a sleeping
  * thread (a futex) takes to pay back: helpers spin while jobs keep coming
  * and sleep after a few milliseconds without one (docs/performance.md).
+ * While they spin they take prefetch hints (pynn_pool_prefetch): the rows
+ * that the next job reads first from memory.
  *
  * Which thread computes a tile never changes how: results are bit-identical
  * for any number of threads. */
@@ -64,6 +66,11 @@ struct pynn_pool {
     _Alignas(64) _Atomic uint64_t generation; /* bumped for each job shared */
     _Atomic(pynn_tiles_fn) fn;
     _Atomic(void *) arg;
+    /* the last prefetch hint: row addresses (a torn read of them only
+       prefetches the wrong row) */
+    _Alignas(64) _Atomic uint64_t hint_generation;
+    _Atomic int64_t hint_count, hint_bytes;
+    _Atomic uintptr_t hint_rows[PYNN_SMALL_BATCH];
     _Alignas(64) _Atomic int sleeping; /* helpers waiting on wake            */
     _Atomic int napping;    /* 1: the caller runs alone; helpers go to sleep  */
     _Atomic int quit;
@@ -145,9 +152,23 @@ static void take_part(pynn_pool *pool, int self, int64_t count)
         atomic_fetch_add_explicit(&pool->shares[self].finished, count, memory_order_release);
 }
 
-/* Waits until the generation moves past `seen` (or quit); spins first,
- * unless the caller runs alone for now. */
-static uint64_t wait_for_job(pynn_pool *pool, uint64_t seen)
+/* The rows of the last prefetch hint, into this thread's L2, until a job
+ * past generation `seen` comes. */
+static void take_hint(pynn_pool *pool, uint64_t seen)
+{
+    const int64_t count = atomic_load_explicit(&pool->hint_count, memory_order_relaxed);
+    const int64_t bytes = atomic_load_explicit(&pool->hint_bytes, memory_order_relaxed);
+    for (int64_t r = 0; r < count && atomic_load_explicit(&pool->generation, memory_order_relaxed) == seen; r++) {
+        const char *row = (const char *)atomic_load_explicit(&pool->hint_rows[r], memory_order_relaxed);
+        for (int64_t i = 0; i < bytes; i += 64)
+            __builtin_prefetch(row + i, 0, 2); /* into L2: the rows do not fit in L1 */
+    }
+}
+
+/* Waits until the generation moves past `seen` (or quit), taking prefetch
+ * hints meanwhile (*hint_seen: the last one taken); spins first, unless
+ * the caller runs alone for now. */
+static uint64_t wait_for_job(pynn_pool *pool, uint64_t seen, uint64_t *hint_seen)
 {
     for (long spins = 0; spins < PYNN_SPINS_BEFORE_SLEEP; spins++) {
         const uint64_t now = atomic_load_explicit(&pool->generation, memory_order_acquire);
@@ -155,6 +176,11 @@ static uint64_t wait_for_job(pynn_pool *pool, uint64_t seen)
             return now;
         if (atomic_load_explicit(&pool->napping, memory_order_relaxed))
             break;
+        const uint64_t hint = atomic_load_explicit(&pool->hint_generation, memory_order_acquire);
+        if (hint != *hint_seen) {
+            *hint_seen = hint;
+            take_hint(pool, seen);
+        }
         pause_briefly();
     }
     pthread_mutex_lock(&pool->lock);
@@ -174,9 +200,9 @@ static void *helper_main(void *raw)
 {
     helper_arg me = *(helper_arg *)raw;
     free(raw);
-    uint64_t seen = 0;
+    uint64_t seen = 0, hint_seen = 0;
     for (;;) {
-        seen = wait_for_job(me.pool, seen);
+        seen = wait_for_job(me.pool, seen, &hint_seen);
         if (atomic_load(&me.pool->quit))
             break;
         take_part(me.pool, me.self, 0);
@@ -204,6 +230,9 @@ pynn_pool *pynn_pool_start(int threads)
     atomic_init(&pool->sleeping, 0);
     atomic_init(&pool->napping, 0);
     atomic_init(&pool->quit, 0);
+    atomic_init(&pool->hint_generation, 0);
+    atomic_init(&pool->hint_count, 0);
+    atomic_init(&pool->hint_bytes, 0);
     atomic_init(&pool->fn, NULL);
     atomic_init(&pool->arg, NULL);
     pool->backoff = PYNN_BACKOFF_MIN;
@@ -369,6 +398,22 @@ void pynn_pool_run(pynn_pool *pool, pynn_tiles_fn fn, void *arg, int64_t tiles)
     }
     if (--pool->left <= 0 || stalled)
         next_phase(pool, stalled);
+}
+
+void pynn_pool_prefetch(pynn_pool *pool, const void *const *rows, int64_t count, int64_t bytes)
+{
+    if (pool == NULL || atomic_load_explicit(&pool->napping, memory_order_relaxed))
+        return;
+    if (count > PYNN_SMALL_BATCH)
+        count = PYNN_SMALL_BATCH;
+    for (int64_t r = 0; r < count; r++)
+        atomic_store_explicit(&pool->hint_rows[r], (uintptr_t)rows[r], memory_order_relaxed);
+    atomic_store_explicit(&pool->hint_count, count, memory_order_relaxed);
+    atomic_store_explicit(&pool->hint_bytes, bytes, memory_order_relaxed);
+    /* the caller alone writes it: no read-modify-write */
+    atomic_store_explicit(&pool->hint_generation,
+                          atomic_load_explicit(&pool->hint_generation, memory_order_relaxed) + 1,
+                          memory_order_release);
 }
 
 void pynn_pool_stop(pynn_pool *pool)

@@ -17,4 +17,10 @@ typedef void (*pynn_tiles_fn)(void *arg, int64_t begin, int64_t end);
  * pool's timing, pool.c). */
 void pynn_pool_run(pynn_pool *pool, pynn_tiles_fn fn, void *arg, int64_t tiles);
 
+/* A hint: helpers waiting for the next job bring the first `count` of these
+ * rows (`bytes` each; at most PYNN_SMALL_BATCH rows) into their caches
+ * meanwhile, so that the job's first tiles do not wait for memory.  It
+ * changes no result; a pool whose caller runs alone ignores it. */
+void pynn_pool_prefetch(pynn_pool *pool, const void *const *rows, int64_t count, int64_t bytes);
+
 #endif

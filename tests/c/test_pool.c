@@ -1,7 +1,8 @@
 /* test_pool.c -- the pool under stress: many short jobs on more threads than
  * cores, tiles that sometimes yield the CPU mid-way (as a preempted helper
- * does).  Every tile of every job must run exactly once, and every job must
- * end (a watchdog fails the test after 120 s). */
+ * does), prefetch hints between jobs whose rows lie anywhere (a hint must
+ * never fault).  Every tile of every job must run exactly once, and every
+ * job must end (a watchdog fails the test after 120 s). */
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -32,6 +33,12 @@ int main(void)
 {
     alarm(120);
     int failures = 0;
+    /* hint rows: a real buffer, NULL, and an address that is not mapped */
+    static char buffer[PYNN_SMALL_BATCH][256];
+    const void *rows[PYNN_SMALL_BATCH];
+    for (int r = 0; r < PYNN_SMALL_BATCH; r++)
+        rows[r] = r % 3 == 0 ? (const void *)buffer[r] : r % 3 == 1 ? NULL : (const void *)(uintptr_t)0x10;
+    pynn_pool_prefetch(NULL, rows, PYNN_SMALL_BATCH, 256); /* no pool: nothing to do */
     for (int threads = 2; threads <= 4; threads++) {
         pynn_pool *pool = pynn_pool_start(threads);
         if (pool == NULL) {
@@ -44,6 +51,8 @@ int main(void)
             job_state job = {.seed = seed};
             const int64_t count = 1 + (seed >> 16) % 64;
             for (int t = 0; t < 64; t++) atomic_init(&job.hits[t], 0);
+            if (j % 4 == 0)
+                pynn_pool_prefetch(pool, rows, (seed >> 8) % (PYNN_SMALL_BATCH + 1), 256);
             pynn_pool_run(pool, tiles, &job, count);
             for (int64_t t = 0; t < 64; t++)
                 if (atomic_load(&job.hits[t]) != (t < count)) {
