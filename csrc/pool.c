@@ -48,6 +48,7 @@
 #define PYNN_SHARE_JOBS 4096           /* jobs shared before measuring again */
 #define PYNN_BACKOFF_MIN 1024          /* jobs alone after a first verdict   */
 #define PYNN_BACKOFF_MAX 131072        /* ... and at most (seconds of steps) */
+#define PYNN_HINT_LINES 32             /* lines prefetched between looks for a job */
 
 /* One share of the tiles: [front, back) not claimed yet, packed in one word
  * so that the owner (front) and the others (back) claim by compare-and-swap.
@@ -152,16 +153,21 @@ static void take_part(pynn_pool *pool, int self, int64_t count)
         atomic_fetch_add_explicit(&pool->shares[self].finished, count, memory_order_release);
 }
 
-/* The rows of the last prefetch hint, into this thread's L2, until a job
- * past generation `seen` comes. */
+/* The rows of the last prefetch hint, into this thread's L2 (the rows do
+ * not fit in L1), until a job past generation `seen` comes: it looks every
+ * PYNN_HINT_LINES lines, so that a long row does not hold the job back. */
 static void take_hint(pynn_pool *pool, uint64_t seen)
 {
     const int64_t count = atomic_load_explicit(&pool->hint_count, memory_order_relaxed);
     const int64_t bytes = atomic_load_explicit(&pool->hint_bytes, memory_order_relaxed);
-    for (int64_t r = 0; r < count && atomic_load_explicit(&pool->generation, memory_order_relaxed) == seen; r++) {
+    for (int64_t r = 0; r < count; r++) {
         const char *row = (const char *)atomic_load_explicit(&pool->hint_rows[r], memory_order_relaxed);
-        for (int64_t i = 0; i < bytes; i += 64)
-            __builtin_prefetch(row + i, 0, 2); /* into L2: the rows do not fit in L1 */
+        for (int64_t i = 0; i < bytes; i += 64) {
+            if (i % (64 * PYNN_HINT_LINES) == 0 &&
+                atomic_load_explicit(&pool->generation, memory_order_relaxed) != seen)
+                return;
+            __builtin_prefetch(row + i, 0, 2);
+        }
     }
 }
 
