@@ -161,12 +161,13 @@ static void take_hint(pynn_pool *pool, uint64_t seen)
     const int64_t count = atomic_load_explicit(&pool->hint_count, memory_order_relaxed);
     const int64_t bytes = atomic_load_explicit(&pool->hint_bytes, memory_order_relaxed);
     for (int64_t r = 0; r < count; r++) {
-        const char *row = (const char *)atomic_load_explicit(&pool->hint_rows[r], memory_order_relaxed);
+        /* addresses as integers: a hint's row may be anything, NULL too */
+        const uintptr_t row = atomic_load_explicit(&pool->hint_rows[r], memory_order_relaxed);
         for (int64_t i = 0; i < bytes; i += 64) {
             if (i % (64 * PYNN_HINT_LINES) == 0 &&
                 atomic_load_explicit(&pool->generation, memory_order_relaxed) != seen)
                 return;
-            __builtin_prefetch(row + i, 0, 2);
+            __builtin_prefetch((const void *)(row + (uintptr_t)i), 0, 2);
         }
     }
 }
