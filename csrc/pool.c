@@ -163,8 +163,8 @@ static void take_hint(pynn_pool *pool, uint64_t seen)
     for (int64_t r = 0; r < count; r++) {
         /* addresses as integers: a hint's row may be anything, NULL too */
         const uintptr_t row = atomic_load_explicit(&pool->hint_rows[r], memory_order_relaxed);
-        for (int64_t i = 0; i < bytes; i += 64) {
-            if (i % (64 * PYNN_HINT_LINES) == 0 &&
+        for (int64_t i = 0; i < bytes; i += PYNN_ALIGNMENT) { /* a cache line each */
+            if (i % (PYNN_ALIGNMENT * PYNN_HINT_LINES) == 0 &&
                 atomic_load_explicit(&pool->generation, memory_order_relaxed) != seen)
                 return;
             __builtin_prefetch((const void *)(row + (uintptr_t)i), 0, 2);
