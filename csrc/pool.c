@@ -321,13 +321,17 @@ static int job_done(pynn_pool *pool)
     return total == pool->target;
 }
 
-/* Shares one job with the helpers; returns 1 if a helper stalled it. */
-static int run_shared(pynn_pool *pool, pynn_tiles_fn fn, void *arg, int64_t tiles)
+/* Shares one job with the helpers (then runs the side work, if any);
+ * returns 1 if a helper stalled it. */
+static int run_shared(pynn_pool *pool, pynn_tiles_fn fn, void *arg, int64_t tiles,
+                      void (*side)(void *), void *side_arg)
 {
     share_job(pool, fn, arg, tiles);
     fn(arg, 0, 1);
     wake_sleepers(pool);
     take_part(pool, 0, 1);
+    if (side != NULL)
+        side(side_arg);
     if (job_done(pool))
         return 0;
     /* a helper is still computing a tile */
@@ -385,8 +389,16 @@ static void next_phase(pynn_pool *pool, int stalled)
 
 void pynn_pool_run(pynn_pool *pool, pynn_tiles_fn fn, void *arg, int64_t tiles)
 {
+    pynn_pool_run_side(pool, fn, arg, tiles, NULL, NULL);
+}
+
+void pynn_pool_run_side(pynn_pool *pool, pynn_tiles_fn fn, void *arg, int64_t tiles,
+                        void (*side)(void *), void *side_arg)
+{
     if (pool == NULL || tiles < 2 * (int64_t)pool->threads || tiles > 0x7fffffff) {
         fn(arg, 0, tiles);
+        if (side != NULL)
+            side(side_arg);
         return;
     }
     const int shared = pool->phase == PROBE_SHARED || pool->phase == SHARING;
@@ -394,10 +406,13 @@ void pynn_pool_run(pynn_pool *pool, pynn_tiles_fn fn, void *arg, int64_t tiles)
         atomic_store(&pool->napping, 1); /* helpers: sleep, do not spin */
     const double start = seconds_now();
     int stalled = 0;
-    if (shared)
-        stalled = run_shared(pool, fn, arg, tiles);
-    else
+    if (shared) {
+        stalled = run_shared(pool, fn, arg, tiles, side, side_arg);
+    } else {
         fn(arg, 0, tiles);
+        if (side != NULL)
+            side(side_arg);
+    }
     const int probe = pool->phase == PROBE_ALONE ||
                       (pool->phase == PROBE_SHARED && pool->left <= PYNN_PROBE_JOBS - PYNN_PROBE_SKIP);
     if (probe) {
