@@ -31,7 +31,7 @@ typedef struct {                                                                
     int lanes; /* numbers per vector */                                                \
     int max_rows; /* the largest mini-batch the fast step takes on these kernels */    \
     /* units (rows of W) per register tile of forward and of rank_update: the  \
-       fast step cuts its jobs' tiles at multiples of them */                         \
+       fast step sizes its jobs' tiles by them */                                     \
     int forward_units, rank_units;                                                     \
     /* Z[r, j] += A[r, :] . W[j, :] for rows r < m and units j0 <= j < j1 */           \
     void (*forward)(int64_t m, int64_t j0, int64_t j1, int64_t K, const real *const *A,  \
