@@ -321,6 +321,14 @@ static int job_done(pynn_pool *pool)
     return total == pool->target;
 }
 
+/* The whole job on the caller's thread, then the side work, if any. */
+static void run_alone(pynn_tiles_fn fn, void *arg, int64_t tiles, void (*side)(void *), void *side_arg)
+{
+    fn(arg, 0, tiles);
+    if (side != NULL)
+        side(side_arg);
+}
+
 /* Shares one job with the helpers (then runs the side work, if any);
  * returns 1 if a helper stalled it. */
 static int run_shared(pynn_pool *pool, pynn_tiles_fn fn, void *arg, int64_t tiles,
@@ -396,9 +404,7 @@ void pynn_pool_run_side(pynn_pool *pool, pynn_tiles_fn fn, void *arg, int64_t ti
                         void (*side)(void *), void *side_arg)
 {
     if (pool == NULL || tiles < 2 * (int64_t)pool->threads || tiles > 0x7fffffff) {
-        fn(arg, 0, tiles);
-        if (side != NULL)
-            side(side_arg);
+        run_alone(fn, arg, tiles, side, side_arg);
         return;
     }
     const int shared = pool->phase == PROBE_SHARED || pool->phase == SHARING;
@@ -406,13 +412,10 @@ void pynn_pool_run_side(pynn_pool *pool, pynn_tiles_fn fn, void *arg, int64_t ti
         atomic_store(&pool->napping, 1); /* helpers: sleep, do not spin */
     const double start = seconds_now();
     int stalled = 0;
-    if (shared) {
+    if (shared)
         stalled = run_shared(pool, fn, arg, tiles, side, side_arg);
-    } else {
-        fn(arg, 0, tiles);
-        if (side != NULL)
-            side(side_arg);
-    }
+    else
+        run_alone(fn, arg, tiles, side, side_arg);
     const int probe = pool->phase == PROBE_ALONE ||
                       (pool->phase == PROBE_SHARED && pool->left <= PYNN_PROBE_JOBS - PYNN_PROBE_SKIP);
     if (probe) {
