@@ -36,8 +36,9 @@ typedef struct {                                                                
     /* Z[r, j] += A[r, :] . W[j, :] for rows r < m and units j0 <= j < j1 */           \
     void (*forward)(int64_t m, int64_t j0, int64_t j1, int64_t K, const real *const *A,  \
                     const real *W, int64_t ldw, real *Z, int64_t ldz);                 \
-    /* P (m x n) = D (m x k) W (k x n) */                                              \
-    void (*delta)(int64_t m, int64_t n, int64_t k, const real *D, const real *W, real *P); \
+    /* P (m x n) = (D (m x k) W (k x n)) * G (m x n) element-wise; G NULL: 1 */        \
+    void (*delta)(int64_t m, int64_t n, int64_t k, const real *D, const real *W,         \
+                  const real *G, real *P);                                             \
     /* the rank update of rows [j0, j1) of W, see pynn_rank_args */                    \
     void (*rank_update)(const pynn_rank_args_##sfx *args, int64_t j0, int64_t j1);     \
     /* a <- 1 / (1 + e^-z), and grad <- a (1 - a) when grad != NULL */                 \

@@ -72,14 +72,17 @@ static void test_##sfx(const pynn_kernels_##sfx *k, const char *path_name)      
                 for (int64_t q = 0; q < K; q++) want += (double)A[r * K + q] * W[j * K + q]; \
                 CHECK_CLOSE("forward", Zf[r * n + j], want, TOL * K);                      \
             }                                                                              \
-        /* delta: P (m x K) = D (m x n) W (n x K) */                                       \
-        k->delta(m, K, n, D, W, P);                                                        \
-        for (int64_t r = 0; r < m; r++)                                                    \
-            for (int64_t q = 0; q < K; q++) {                                              \
-                double want = 0;                                                           \
-                for (int64_t j = 0; j < n; j++) want += (double)D[r * n + j] * W[j * K + q]; \
-                CHECK_CLOSE("delta", P[r * K + q], want, TOL * n);                         \
-            }                                                                              \
+        /* delta: P (m x K) = D (m x n) W (n x K), then times G (m x K, here A) */        \
+        for (int with_g = 0; with_g < 2; with_g++) {                                       \
+            k->delta(m, K, n, D, W, with_g ? A : NULL, P);                                 \
+            for (int64_t r = 0; r < m; r++)                                                \
+                for (int64_t q = 0; q < K; q++) {                                          \
+                    double want = 0;                                                       \
+                    for (int64_t j = 0; j < n; j++) want += (double)D[r * n + j] * W[j * K + q]; \
+                    if (with_g) want *= A[r * K + q];                                      \
+                    CHECK_CLOSE(with_g ? "delta times G" : "delta", P[r * K + q], want, TOL * n); \
+                }                                                                          \
+        }                                                                                  \
         for (int64_t i = 0; i < m * n; i++) Ds[i] = (real)0.5 * D[i];                      \
         /* rank update with beta 0.9, fused next product (a shorter next mini-batch,       \
            as at the end of an epoch), split in two */                                     \
