@@ -329,17 +329,20 @@ static void run_alone(pynn_tiles_fn fn, void *arg, int64_t tiles, void (*side)(v
         side(side_arg);
 }
 
-/* Shares one job with the helpers (then runs the side work, if any);
- * returns 1 if a helper stalled it. */
+/* Shares one job with the helpers, the side work (if any) between the
+ * caller's first tile and the rest of its share, which the helpers take
+ * from the back meanwhile: the side work is split between the threads'
+ * ends rather than added to the caller's.  Returns 1 if a helper stalled
+ * it. */
 static int run_shared(pynn_pool *pool, pynn_tiles_fn fn, void *arg, int64_t tiles,
                       void (*side)(void *), void *side_arg)
 {
     share_job(pool, fn, arg, tiles);
     fn(arg, 0, 1);
     wake_sleepers(pool);
-    take_part(pool, 0, 1);
     if (side != NULL)
         side(side_arg);
+    take_part(pool, 0, 1);
     if (job_done(pool))
         return 0;
     /* a helper is still computing a tile */
