@@ -2,6 +2,7 @@
  * real_f64.h). */
 #define real float
 #define REAL_SUFFIX f32
+#define REAL_BYTES 4
 #define GEMM pynn_gemm_s
 #define EXP expf
 #define LOG logf

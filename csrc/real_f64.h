@@ -4,6 +4,8 @@
  * by the includer (the kernels add the instruction set to the name). */
 #define real double
 #define REAL_SUFFIX f64
+/* sizeof(real), where the preprocessor needs it (the lane count, LANES) */
+#define REAL_BYTES 8
 #define GEMM pynn_gemm_d
 #define EXP exp
 #define LOG log

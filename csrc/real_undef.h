@@ -1,6 +1,7 @@
 /* real_undef.h -- ends an instantiation begun by real_f64.h or real_f32.h. */
 #undef real
 #undef REAL_SUFFIX
+#undef REAL_BYTES
 #undef GEMM
 #undef EXP
 #undef LOG

@@ -25,6 +25,14 @@ static inline __m256i T(lane_mask)(int count)
     return (__m256i)(lanes < (EXP_INT)count);
 }
 
+/* a * b + c, rounded once */
+static inline T(vec) T(fma)(T(vec) a, T(vec) b, T(vec) c)
+{
+    if (sizeof(real) == 8)
+        return (T(vec))_mm256_fmadd_pd((__m256d)a, (__m256d)b, (__m256d)c);
+    return (T(vec))_mm256_fmadd_ps((__m256)a, (__m256)b, (__m256)c);
+}
+
 static inline T(vec) T(vload_part)(const real *p, int count)
 {
     if (sizeof(real) == 8)

@@ -16,6 +16,14 @@
 #define ISA_MAX_ROWS PYNN_SMALL_BATCH
 #define ISA_PATH PYNN_PATH_AVX512
 #else
+/* a * b + c, rounded once */
+static inline T(vec) T(fma)(T(vec) a, T(vec) b, T(vec) c)
+{
+    if (sizeof(real) == 8)
+        return (T(vec))_mm512_fmadd_pd((__m512d)a, (__m512d)b, (__m512d)c);
+    return (T(vec))_mm512_fmadd_ps((__m512)a, (__m512)b, (__m512)c);
+}
+
 static inline T(vec) T(vload_part)(const real *p, int count)
 {
     const unsigned mask = (1u << count) - 1;

@@ -16,5 +16,8 @@
 #define ISA_MAX_ROWS 32
 #define ISA_PATH PYNN_PATH_GENERIC
 #else
+/* a * b + c in two roundings: portable C has no fused vector operation, and
+   the kernel files forbid the compiler to fuse (cmake/kernels.cmake) */
+static inline T(vec) T(fma)(T(vec) a, T(vec) b, T(vec) c) { return a * b + c; }
 #include "isa/lanewise.h"
 #endif

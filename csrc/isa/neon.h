@@ -15,5 +15,13 @@
 #define ISA_MAX_ROWS 32
 #define ISA_PATH PYNN_PATH_NEON
 #else
+#include <arm_neon.h>
+/* a * b + c, rounded once */
+static inline T(vec) T(fma)(T(vec) a, T(vec) b, T(vec) c)
+{
+    if (sizeof(real) == 8)
+        return (T(vec))vfmaq_f64((float64x2_t)c, (float64x2_t)a, (float64x2_t)b);
+    return (T(vec))vfmaq_f32((float32x4_t)c, (float32x4_t)a, (float32x4_t)b);
+}
 #include "isa/lanewise.h"
 #endif

@@ -38,6 +38,16 @@ static double rnd(unsigned *state)
         }                                                                                  \
     } while (0)
 
+#define CHECK_SAME(what, got, want, count)                                                 \
+    do {                                                                                   \
+        if (memcmp(got, want, sizeof(*(got)) * (size_t)(count)) != 0) {                   \
+            if (failures < 20)                                                             \
+                printf("FAIL %s: %s differs (m=%lld n=%lld K=%lld)\n", path_name, what,     \
+                       (long long)m, (long long)n, (long long)K);                          \
+            failures++;                                                                    \
+        }                                                                                  \
+    } while (0)
+
 #define KERNEL_TESTS(real, sfx, TOL)                                                       \
 static void test_##sfx(const pynn_kernels_##sfx *k, const char *path_name)                 \
 {                                                                                          \
@@ -72,6 +82,12 @@ static void test_##sfx(const pynn_kernels_##sfx *k, const char *path_name)      
                 for (int64_t q = 0; q < K; q++) want += (double)A[r * K + q] * W[j * K + q]; \
                 CHECK_CLOSE("forward", Zf[r * n + j], want, TOL * K);                      \
             }                                                                              \
+        /* bit for bit the same when each unit is a tile of its own (the lane sums         \
+           of a tile run side by side: a unit's must not depend on its place) */           \
+        real *Zu = malloc(sizeof(real) * m * n);                                           \
+        memcpy(Zu, Z, sizeof(real) * m * n);                                               \
+        for (int64_t j = 0; j < n; j++) k->forward(m, j, j + 1, K, rows, W, K, Zu, n);      \
+        CHECK_SAME("forward, one unit a tile", Zu, Zf, m * n);                             \
         /* delta: P (m x K) = D (m x n) W (n x K), then times G (m x K, here A) */        \
         for (int with_g = 0; with_g < 2; with_g++) {                                       \
             k->delta(m, K, n, D, W, with_g ? A : NULL, P);                                 \
@@ -93,6 +109,17 @@ static void test_##sfx(const pynn_kernels_##sfx *k, const char *path_name)      
                                      .W = W, .Z_next = Zn, .beta = (real)0.9};             \
         k->rank_update(&args, 0, split);                                                   \
         k->rank_update(&args, split, n);                                                   \
+        {   /* bit for bit the same, one unit a tile */                                    \
+            real *Wu = malloc(sizeof(real) * n * K);                                       \
+            memcpy(Wu, W0, sizeof(real) * n * K);                                          \
+            memcpy(Zu, Z, sizeof(real) * m * n);                                           \
+            pynn_rank_args_##sfx unit = args;                                              \
+            unit.W = Wu; unit.Z_next = Zu;                                                 \
+            for (int64_t j = 0; j < n; j++) k->rank_update(&unit, j, j + 1);               \
+            CHECK_SAME("rank_update W, one unit a tile", Wu, W, n * K);                    \
+            CHECK_SAME("rank_update Z_next, one unit a tile", Zu, Zn, m * n);              \
+            free(Wu);                                                                      \
+        }                                                                                  \
         for (int64_t j = 0; j < n; j++)                                                    \
             for (int64_t q = 0; q < K; q++) {                                              \
                 double want = 0.9 * W0[j * K + q];                                         \
@@ -117,7 +144,7 @@ static void test_##sfx(const pynn_kernels_##sfx *k, const char *path_name)      
                 CHECK_CLOSE("rank_update beta=0", W[j * K + q], want, TOL * m);            \
             }                                                                              \
         free(A); free(W); free(W0); free(Z); free(D); free(P); free(X); free(Zn);          \
-        free(Ds); free(S); free(rows); free(next); free(Zf);                               \
+        free(Ds); free(S); free(rows); free(next); free(Zf); free(Zu);                     \
     }                                                                                      \
     /* sigmoid: every length up to 3 vectors, the range edges, NaN */                     \
     real z[70], a[70], g[70];                                                              \
