@@ -6,6 +6,8 @@
 #include <immintrin.h>
 #define ISA_NAME avx2
 #define VEC_BYTES 32
+/* a forward tile: 4 x 3 accumulators + 3 + 1 operands: all 16 registers */
+#define ISA_FORWARD_UNITS 3
 /* a rank-update tile: 4 rows of W by 3 vectors, 12 accumulators + 4
    operands: all 16 registers (3 x 3 was 6-9% slower: docs/performance.md) */
 #define ISA_RANK_UNITS 4

@@ -7,6 +7,9 @@
 #include <immintrin.h>
 #define ISA_NAME avx512
 #define VEC_BYTES 64
+/* a forward tile: 4 rows by 4 units, 16 accumulators + 4 + 1 operands of
+   the 32 registers (4 x 3 and 4 x 5 were slower: docs/performance.md) */
+#define ISA_FORWARD_UNITS 4
 /* a rank-update tile: 6 rows of W by 4 vectors, 24 accumulators + 5
    operands of the 32 registers (6 x 3 was 4-5% slower: docs/performance.md) */
 #define ISA_RANK_UNITS 6

@@ -7,6 +7,8 @@
 #ifndef real
 #define ISA_NAME generic
 #define VEC_BYTES 16
+/* a forward tile: 4 x 3 accumulators + 3 + 1 operands of 16 registers */
+#define ISA_FORWARD_UNITS 3
 /* a rank-update tile: 3 rows of W by 3 vectors, 9 accumulators + 4
    operands of 16 registers */
 #define ISA_RANK_UNITS 3

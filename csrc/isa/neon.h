@@ -6,6 +6,8 @@
 #ifndef real
 #define ISA_NAME neon
 #define VEC_BYTES 16
+/* a forward tile: 4 x 3 accumulators + 3 + 1 operands (not measured wider on an aarch64 CPU) */
+#define ISA_FORWARD_UNITS 3
 /* a rank-update tile: 6 rows of W by 3 vectors, 18 accumulators + 4
    operands of the 32 vector registers */
 #define ISA_RANK_UNITS 6
