@@ -19,9 +19,9 @@ endif()
 # GCC 12's SLP vectorizer merges the kernels' scalar broadcasts into vectors
 # built through the stack (docs/performance.md): off for the kernel files.
 set_property(SOURCE ${PYNN_KERNEL_SOURCES} APPEND PROPERTY COMPILE_OPTIONS "-fno-tree-slp-vectorize")
-# Every fused multiply-add of the kernels is written out (T(fma), isa/):
-# fused where the compiler chose would depend on the shape of the code
-# around it, and a unit's result on the tile that holds it.
-set_property(SOURCE ${PYNN_KERNEL_SOURCES} APPEND PROPERTY COMPILE_OPTIONS "-ffp-contract=off")
-# The core's warnings, for every C file of it.
-set(PYNN_C_OPTIONS -O3 -fno-math-errno -Wall -Wextra -Wno-unused-parameter -Wno-psabi)
+# The core's options and warnings, for every C file of it.  -ffp-contract=off:
+# the compiler fuses no a * b + c by itself (where it would depends on the
+# shape of the code around it, so a number could depend on the tile, and the
+# thread count, that computes it); the kernels write their fused
+# multiply-adds out (T(fma), isa/).
+set(PYNN_C_OPTIONS -O3 -fno-math-errno -ffp-contract=off -Wall -Wextra -Wno-unused-parameter -Wno-psabi)

@@ -19,7 +19,7 @@
 #define ISA_PATH PYNN_PATH_GENERIC
 #else
 /* a * b + c in two roundings: portable C has no fused vector operation, and
-   the kernel files forbid the compiler to fuse (cmake/kernels.cmake) */
+   the core is compiled with fusion off (cmake/kernels.cmake) */
 static inline T(vec) T(fma)(T(vec) a, T(vec) b, T(vec) c) { return a * b + c; }
 #include "isa/lanewise.h"
 #endif
