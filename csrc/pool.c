@@ -153,9 +153,10 @@ static void take_part(pynn_pool *pool, int self, int64_t count)
         atomic_fetch_add_explicit(&pool->shares[self].finished, count, memory_order_release);
 }
 
-/* The rows of the last prefetch hint, into this thread's L2 (the rows do
- * not fit in L1), until a job past generation `seen` comes: it looks every
- * PYNN_HINT_LINES lines, so that a long row does not hold the job back. */
+/* The rows of the last prefetch hint, into this thread's caches, until a
+ * job past generation `seen` comes: it looks every PYNN_HINT_LINES lines,
+ * so that a long row does not hold the job back.  The T0 hint (locality 3):
+ * lines asked for with T1 were read back slower (docs/performance.md). */
 static void take_hint(pynn_pool *pool, uint64_t seen)
 {
     const int64_t count = atomic_load_explicit(&pool->hint_count, memory_order_relaxed);
@@ -167,7 +168,7 @@ static void take_hint(pynn_pool *pool, uint64_t seen)
             if (i % (PYNN_ALIGNMENT * PYNN_HINT_LINES) == 0 &&
                 atomic_load_explicit(&pool->generation, memory_order_relaxed) != seen)
                 return;
-            __builtin_prefetch((const void *)(row + (uintptr_t)i), 0, 2);
+            __builtin_prefetch((const void *)(row + (uintptr_t)i), 0, 3);
         }
     }
 }
