@@ -16,13 +16,15 @@
 
 #define PYNN_KERNELS_DECLARE(real, sfx)                                                  \
 /* The operands of rank_update: W (n x K) <- beta W + Ds^T A, and then, when          \
-   next != NULL, Z_next (m_next x n) += next W^T with the updated W.  Ds holds         \
-   alpha * delta (m x n, row stride ldd).  A and next are row pointers (K entries). */ \
+   next != NULL, Z_next (m_next x n) = next W^T + 1 b_next^T with the updated W.       \
+   Ds holds alpha * delta (m x n, row stride ldd).  A and next are row pointers        \
+   (K entries). */                                                                     \
 typedef struct {                                                                       \
     int64_t m, K, ldd, ldw, m_next, ldz;                                              \
     const real *Ds;                                                                    \
     const real *const *A, *const *next;                                         \
     real *W, *Z_next;                                                                  \
+    const real *b_next;                                                                \
     real beta;                                                                         \
 } pynn_rank_args_##sfx;                                                                \
                                                                                        \
@@ -33,9 +35,9 @@ typedef struct {                                                                
     /* units (rows of W) per register tile of forward and of rank_update: the  \
        fast step sizes its jobs' tiles by them */                                     \
     int forward_units, rank_units;                                                     \
-    /* Z[r, j] += A[r, :] . W[j, :] for rows r < m and units j0 <= j < j1 */           \
+    /* Z[r, j] = b[j] + A[r, :] . W[j, :] for rows r < m and units j0 <= j < j1 */     \
     void (*forward)(int64_t m, int64_t j0, int64_t j1, int64_t K, const real *const *A,  \
-                    const real *W, int64_t ldw, real *Z, int64_t ldz);                 \
+                    const real *W, int64_t ldw, const real *b, real *Z, int64_t ldz);  \
     /* P (m x n) = (D (m x k) W (k x n)) * G (m x n) element-wise; G NULL: 1 */        \
     void (*delta)(int64_t m, int64_t n, int64_t k, const real *D, const real *W,         \
                   const real *G, real *P);                                             \

@@ -64,21 +64,24 @@ static void test_##sfx(const pynn_kernels_##sfx *k, const char *path_name)      
         real *W0 = malloc(sizeof(real) * n * K), *Z = malloc(sizeof(real) * m * n);        \
         real *D = malloc(sizeof(real) * m * n), *P = malloc(sizeof(real) * m * K);         \
         real *X = malloc(sizeof(real) * m * K), *Zn = malloc(sizeof(real) * m * n);        \
-        real *Ds = malloc(sizeof(real) * m * n), *S = malloc(sizeof(real) * 64); \
+        real *Ds = malloc(sizeof(real) * m * n), *S = malloc(sizeof(real) * 64);         \
+        real *b = malloc(sizeof(real) * n);                                                \
         const real **rows = malloc(sizeof(real *) * m), **next = malloc(sizeof(real *) * m); \
         for (int64_t i = 0; i < m * K; i++) { A[i] = (real)rnd(&seed); X[i] = (real)rnd(&seed); } \
         for (int64_t i = 0; i < n * K; i++) W0[i] = W[i] = (real)rnd(&seed);               \
         for (int64_t i = 0; i < m * n; i++) { Z[i] = (real)rnd(&seed); D[i] = (real)rnd(&seed); } \
+        for (int64_t j = 0; j < n; j++) b[j] = (real)rnd(&seed);                           \
         for (int64_t r = 0; r < m; r++) { rows[r] = A + r * K; next[r] = X + r * K; }      \
-        /* forward in two splits: [0, j) and [j, n), j a multiple of the tile */          \
+        /* forward in two splits: [0, j) and [j, n), j a multiple of the tile; Z's         \
+           old contents (random) are overwritten, not added to */                         \
         real *Zf = malloc(sizeof(real) * m * n);                                           \
         memcpy(Zf, Z, sizeof(real) * m * n);                                               \
         const int64_t split = n > PYNN_TILE_UNITS ? PYNN_TILE_UNITS : n;                   \
-        k->forward(m, 0, split, K, rows, W, K, Zf, n);                                     \
-        k->forward(m, split, n, K, rows, W, K, Zf, n);                                     \
+        k->forward(m, 0, split, K, rows, W, K, b, Zf, n);                                  \
+        k->forward(m, split, n, K, rows, W, K, b, Zf, n);                                  \
         for (int64_t r = 0; r < m; r++)                                                    \
             for (int64_t j = 0; j < n; j++) {                                              \
-                double want = Z[r * n + j];                                                \
+                double want = b[j];                                                        \
                 for (int64_t q = 0; q < K; q++) want += (double)A[r * K + q] * W[j * K + q]; \
                 CHECK_CLOSE("forward", Zf[r * n + j], want, TOL * K);                      \
             }                                                                              \
@@ -86,7 +89,7 @@ static void test_##sfx(const pynn_kernels_##sfx *k, const char *path_name)      
            of a tile run side by side: a unit's must not depend on its place) */           \
         real *Zu = malloc(sizeof(real) * m * n);                                           \
         memcpy(Zu, Z, sizeof(real) * m * n);                                               \
-        for (int64_t j = 0; j < n; j++) k->forward(m, j, j + 1, K, rows, W, K, Zu, n);      \
+        for (int64_t j = 0; j < n; j++) k->forward(m, j, j + 1, K, rows, W, K, b, Zu, n);   \
         CHECK_SAME("forward, one unit a tile", Zu, Zf, m * n);                             \
         /* delta: P (m x K) = D (m x n) W (n x K), then times G (m x K, here A) */        \
         for (int with_g = 0; with_g < 2; with_g++) {                                       \
@@ -106,7 +109,7 @@ static void test_##sfx(const pynn_kernels_##sfx *k, const char *path_name)      
         memcpy(Zn, Z, sizeof(real) * m * n);                                               \
         pynn_rank_args_##sfx args = {.m = m, .K = K, .ldd = n, .ldw = K, .m_next = m_next, \
                                      .ldz = n, .Ds = Ds, .A = rows, .next = next,          \
-                                     .W = W, .Z_next = Zn, .beta = (real)0.9};             \
+                                     .W = W, .Z_next = Zn, .b_next = b, .beta = (real)0.9}; \
         k->rank_update(&args, 0, split);                                                   \
         k->rank_update(&args, split, n);                                                   \
         {   /* bit for bit the same, one unit a tile */                                    \
@@ -128,7 +131,8 @@ static void test_##sfx(const pynn_kernels_##sfx *k, const char *path_name)      
             }                                                                              \
         for (int64_t r = 0; r < m; r++)                                                    \
             for (int64_t j = 0; j < n; j++) {                                              \
-                double want = Z[r * n + j];                                                \
+                /* rows past m_next untouched */                                           \
+                double want = r < m_next ? b[j] : Z[r * n + j];                            \
                 for (int64_t q = 0; q < K && r < m_next; q++)                              \
                     want += (double)X[r * K + q] * W[j * K + q];                           \
                 CHECK_CLOSE("rank_update Z_next", Zn[r * n + j], want, TOL * K);           \
@@ -144,7 +148,7 @@ static void test_##sfx(const pynn_kernels_##sfx *k, const char *path_name)      
                 CHECK_CLOSE("rank_update beta=0", W[j * K + q], want, TOL * m);            \
             }                                                                              \
         free(A); free(W); free(W0); free(Z); free(D); free(P); free(X); free(Zn);          \
-        free(Ds); free(S); free(rows); free(next); free(Zf); free(Zu);                     \
+        free(Ds); free(S); free(rows); free(next); free(Zf); free(Zu); free(b);            \
     }                                                                                      \
     /* sigmoid: every length up to 3 vectors, the range edges, NaN */                     \
     real z[70], a[70], g[70];                                                              \
@@ -223,7 +227,7 @@ static void time_##sfx(int path, int64_t pool_rows, pynn_pool *pool, int64_t n, 
     const int64_t K = 784;                                                                 \
     real *data = aligned_alloc(64, sizeof(real) * (pool_rows * m * K + 64));               \
     real *W = aligned_alloc(64, sizeof(real) * n * K), *Ds = aligned_alloc(64, sizeof(real) * m * n * 16); \
-    real *Z = calloc(m * n, sizeof(real));                                                 \
+    real *Z = calloc(m * n, sizeof(real)), *b = calloc(n, sizeof(real));                   \
     for (int64_t i = 0; i < pool_rows * m * K; i++) data[i] = (real)0.01;                  \
     for (int64_t i = 0; i < n * K; i++) W[i] = (real)0.01;                                 \
     for (int64_t i = 0; i < m * n; i++) Ds[i] = (real)1e-3;                                \
@@ -240,7 +244,7 @@ static void time_##sfx(int path, int64_t pool_rows, pynn_pool *pool, int64_t n, 
             }                                                                              \
             const pynn_rank_args_##sfx args = {.m = m, .K = K, .ldd = n, .ldw = K, .m_next = m, \
                                                .ldz = n, .Ds = Ds, .A = rows, .next = next, \
-                                               .W = W, .Z_next = Z, .beta = 1};             \
+                                               .W = W, .Z_next = Z, .b_next = b, .beta = 1}; \
             time_job_##sfx job = {k, &args, n, tile};                                      \
             pynn_pool_run(pool, time_tiles_##sfx, &job, (n + tile - 1) / tile);            \
         }                                                                                  \
@@ -252,7 +256,7 @@ static void time_##sfx(int path, int64_t pool_rows, pynn_pool *pool, int64_t n, 
            "best %.1f us (%.1f GFLOP/s), median %.1f us\n",                                 \
            pynn_path_name(path), #sfx, (long long)n, (long long)m, (long long)(pool_rows * m), \
            pynn_pool_threads(pool), (long long)tile, best * 1e6, 4.0 * m * n * K / best / 1e9, median * 1e6); \
-    free(data); free(W); free(Ds); free(Z);                                                \
+    free(data); free(W); free(Ds); free(Z); free(b);                                       \
 }
 TIME_UPDATE(double, f64)
 TIME_UPDATE(float, f32)
