@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+import pynn
 from pynn import _core
 
 import oracle
@@ -269,3 +270,42 @@ def test_converted_training_inputs_start_on_a_cache_line():
     np.testing.assert_array_equal(_data.inputs(rows.tolist(), np.float64, "X"), rows)
     same = np.ascontiguousarray(rows[1:])  # already right, wherever it lies: used in place
     assert _data.inputs(same, np.float64, "X") is same
+
+
+def _cross_entropy_by_terms(A, Y, dtype):
+    """sum over rows and units of -y ln a - (1-y) ln(1-a), each term on its own
+    with network2's nan_to_num rules (0 ln 0 = 0, an infinite term the largest
+    number of the dtype), in float64."""
+    A, Y = A.astype(np.float64), Y.astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(Y != 0, -Y * np.log(A), 0.0) + np.where(Y != 1, -(1 - Y) * np.log1p(-A), 0.0)
+    terms = np.where(np.isnan(terms), 0.0, terms)
+    return float(np.sum(np.minimum(terms, np.finfo(dtype).max)))
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("case", ["one-hot", "soft targets", "a saturated unit"])
+def test_cross_entropy_cost_by_rows_and_by_terms(case, dtype):
+    # The core sums a row of 0/1 targets as -ln of the product of its a or
+    # 1 - a factors (one logarithm a row) and falls back to the terms one by
+    # one for targets between 0 and 1 or an infinite term: both against the
+    # terms, computed here from the network's own outputs.
+    net = pynn.Network([4, 3], "cross_entropy", dtype=dtype, seed=0)
+    rng = np.random.default_rng(2)
+    X = rng.uniform(-1, 1, size=(40, 4)).astype(dtype)
+    Y = np.eye(3)[rng.integers(0, 3, size=40)]
+    if case == "soft targets":
+        Y = np.clip(Y + rng.uniform(0, 0.3, size=Y.shape), 0, 1)
+    if case == "a saturated unit":
+        # row 0's unit 1 gives a = 1 exactly with y = 0: one infinite term
+        net.weights[0][1] = 10.0
+        X *= 0.01
+        X[0] = 10.0
+        Y[0] = [1, 0, 0]
+    A = net.predict(X)
+    if case == "a saturated unit":
+        assert A[0, 1] == 1 and np.all(A[1:] < 1)
+    want = _cross_entropy_by_terms(A, Y, dtype)
+    got = net.total_cost((X, Y), 0.0) * len(X)
+    assert np.isfinite(want)
+    np.testing.assert_allclose(got, want, rtol=1e-12 if dtype == "float64" else 1e-6)
