@@ -284,12 +284,15 @@ def _cross_entropy_by_terms(A, Y, dtype):
 
 
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
-@pytest.mark.parametrize("case", ["one-hot", "soft targets", "a saturated unit"])
+@pytest.mark.parametrize("case", ["one-hot", "soft targets", "a saturated unit", "an underflowing product"])
 def test_cross_entropy_cost_by_rows_and_by_terms(case, dtype):
     # The core sums a row of 0/1 targets as -ln of the product of its a or
     # 1 - a factors (one logarithm a row) and falls back to the terms one by
-    # one for targets between 0 and 1 or an infinite term: both against the
-    # terms, computed here from the network's own outputs.
+    # one for targets between 0 and 1, an infinite term or a product that
+    # underflows: each against the terms, computed here from the network's
+    # own outputs.
+    if case == "an underflowing product" and dtype == "float32":
+        pytest.skip("float32 factors are >= 2^-149 or 0: three cannot multiply below 2^-1000")
     net = pynn.Network([4, 3], "cross_entropy", dtype=dtype, seed=0)
     rng = np.random.default_rng(2)
     X = rng.uniform(-1, 1, size=(40, 4)).astype(dtype)
@@ -302,7 +305,14 @@ def test_cross_entropy_cost_by_rows_and_by_terms(case, dtype):
         X *= 0.01
         X[0] = 10.0
         Y[0] = [1, 0, 0]
+    if case == "an underflowing product":
+        # units 0 and 2 give a ~ e^-400 ~ 2e-174: row 0 (targets 1, 0, 1)
+        # multiplies two of them, ~4e-348, which is 0 in float64
+        net.biases[0][[0, 2]] = -400.0
+        Y[0] = [1, 0, 1]
     A = net.predict(X)
+    if case == "an underflowing product":
+        assert A[0, 0] * A[0, 2] < 2.0**-1000
     if case == "a saturated unit":
         assert A[0, 1] == 1 and np.all(A[1:] < 1)
     want = _cross_entropy_by_terms(A, Y, dtype)
