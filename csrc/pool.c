@@ -278,8 +278,8 @@ int pynn_pool_threads(const pynn_pool *pool) { return pool ? pool->threads : 1; 
 
 /* Publishes a job: fresh shares, then the generation that helpers wait on;
  * the caller's first tile (tile 0) is not in its share: the caller computes
- * it while these stores travel to the helpers' caches (a locked
- * instruction here would wait for them).  (A helper still looking for
+ * it (after the side work, if any) while these stores travel to the
+ * helpers' caches (a locked instruction here would wait for them).  (A helper still looking for
  * tiles of the last job may claim one of this job as soon as a share is
  * published: the finished counts never reset, so its count adds to this
  * job's target.) */
@@ -330,19 +330,19 @@ static void run_alone(pynn_tiles_fn fn, void *arg, int64_t tiles, void (*side)(v
         side(side_arg);
 }
 
-/* Shares one job with the helpers, the side work (if any) between the
- * caller's first tile and the rest of its share, which the helpers take
- * from the back meanwhile: the side work is split between the threads'
- * ends rather than added to the caller's.  Returns 1 if a helper stalled
- * it. */
+/* Shares one job with the helpers, the side work (if any) first: its data,
+ * written just before the job, are still in the caller's L1, which its
+ * first tile then fills with the job's own.  A helper that runs out first
+ * takes the caller's last tiles from the back.  Returns 1 if a helper
+ * stalled it. */
 static int run_shared(pynn_pool *pool, pynn_tiles_fn fn, void *arg, int64_t tiles,
                       void (*side)(void *), void *side_arg)
 {
     share_job(pool, fn, arg, tiles);
-    fn(arg, 0, 1);
-    wake_sleepers(pool);
     if (side != NULL)
         side(side_arg);
+    fn(arg, 0, 1);
+    wake_sleepers(pool);
     take_part(pool, 0, 1);
     if (job_done(pool))
         return 0;
