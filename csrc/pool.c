@@ -279,10 +279,10 @@ int pynn_pool_threads(const pynn_pool *pool) { return pool ? pool->threads : 1; 
 /* Publishes a job: fresh shares, then the generation that helpers wait on;
  * the caller's first tile (tile 0) is not in its share: the caller computes
  * it (after the side work, if any) while these stores travel to the
- * helpers' caches (a locked instruction here would wait for them).  (A helper still looking for
- * tiles of the last job may claim one of this job as soon as a share is
- * published: the finished counts never reset, so its count adds to this
- * job's target.) */
+ * helpers' caches (a locked instruction here would wait for them).  (A
+ * helper still looking for tiles of the last job may claim one of this job
+ * as soon as a share is published: the finished counts never reset, so its
+ * count adds to this job's target.) */
 static void share_job(pynn_pool *pool, pynn_tiles_fn fn, void *arg, int64_t tiles)
 {
     atomic_store_explicit(&pool->fn, fn, memory_order_relaxed);
@@ -322,17 +322,17 @@ static int job_done(pynn_pool *pool)
     return total == pool->target;
 }
 
-/* The whole job on the caller's thread, then the side work, if any. */
+/* The side work, if any, then the whole job on the caller's thread. */
 static void run_alone(pynn_tiles_fn fn, void *arg, int64_t tiles, void (*side)(void *), void *side_arg)
 {
-    fn(arg, 0, tiles);
     if (side != NULL)
         side(side_arg);
+    fn(arg, 0, tiles);
 }
 
 /* Shares one job with the helpers, the side work (if any) first: its data,
- * written just before the job, are still in the caller's L1, which its
- * first tile then fills with the job's own.  A helper that runs out first
+ * written just before the job, are still in the caller's L1, which the
+ * job's tiles then fill with their own.  A helper that runs out first
  * takes the caller's last tiles from the back.  Returns 1 if a helper
  * stalled it. */
 static int run_shared(pynn_pool *pool, pynn_tiles_fn fn, void *arg, int64_t tiles,

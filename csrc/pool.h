@@ -19,9 +19,9 @@ void pynn_pool_run(pynn_pool *pool, pynn_tiles_fn fn, void *arg, int64_t tiles);
 
 /* pynn_pool_run, and side(side_arg) once on the caller's thread before its
  * first tile: work that needs nothing of the job (and that the job does
- * not touch), while the helpers start on their tiles and take over the
- * caller's last ones if they run out first.  Which thread runs which tile
- * still changes no result. */
+ * not touch), while the helpers, if they share the job, start on their
+ * tiles and take over the caller's last ones if they run out first.  Which
+ * thread runs which tile still changes no result. */
 void pynn_pool_run_side(pynn_pool *pool, pynn_tiles_fn fn, void *arg, int64_t tiles,
                         void (*side)(void *), void *side_arg);
 

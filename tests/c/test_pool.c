@@ -2,8 +2,9 @@
  * cores, tiles that sometimes yield the CPU mid-way (as a preempted helper
  * does), prefetch hints between jobs whose rows lie anywhere (a hint must
  * never fault), side work on some jobs.  Every tile of every job must run
- * exactly once, side work once and on the caller's thread, and every job
- * must end (a watchdog fails the test after 120 s). */
+ * exactly once, side work once, on the caller's thread and before its first
+ * tile (tile 0, which only the caller runs), and every job must end (a
+ * watchdog fails the test after 120 s). */
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -31,10 +32,12 @@ static void tiles(void *raw, int64_t begin, int64_t end)
     }
 }
 
-/* side work: counts its runs, and those off the caller's thread */
+/* side work: counts its runs, those off the caller's thread, and those
+   after the job's tile 0 */
 typedef struct {
     pthread_t caller;
-    int runs, elsewhere;
+    job_state *job;
+    int runs, elsewhere, late;
 } side_state;
 
 static void side(void *raw)
@@ -42,6 +45,7 @@ static void side(void *raw)
     side_state *s = raw;
     s->runs++;
     s->elsewhere += !pthread_equal(pthread_self(), s->caller);
+    s->late += atomic_load(&s->job->hits[0]) != 0;
 }
 
 int main(void)
@@ -54,11 +58,11 @@ int main(void)
     for (int r = 0; r < PYNN_SMALL_BATCH; r++)
         rows[r] = r % 3 == 0 ? (const void *)buffer[r] : r % 3 == 1 ? NULL : (const void *)(uintptr_t)0x10;
     pynn_pool_prefetch(NULL, rows, PYNN_SMALL_BATCH, 256); /* no pool: nothing to do */
-    side_state alone = {pthread_self(), 0, 0};
     job_state small = {.seed = 1};
+    side_state alone = {pthread_self(), &small, 0, 0, 0};
     pynn_pool_run_side(NULL, tiles, &small, 3, side, &alone); /* no pool: the caller runs all */
-    if (alone.runs != 1 || alone.elsewhere != 0) {
-        printf("FAIL: side work without a pool ran %d times\n", alone.runs);
+    if (alone.runs != 1 || alone.elsewhere != 0 || alone.late != 0) {
+        printf("FAIL: side work without a pool ran %d times, %d after tile 0\n", alone.runs, alone.late);
         failures++;
     }
     for (int threads = 2; threads <= 4; threads++) {
@@ -75,14 +79,14 @@ int main(void)
             for (int t = 0; t < 64; t++) atomic_init(&job.hits[t], 0);
             if (j % 4 == 0)
                 pynn_pool_prefetch(pool, rows, (seed >> 8) % (PYNN_SMALL_BATCH + 1), 256);
-            side_state extra = {pthread_self(), 0, 0};
+            side_state extra = {pthread_self(), &job, 0, 0, 0};
             if (j % 3 == 0)
                 pynn_pool_run_side(pool, tiles, &job, count, side, &extra);
             else
                 pynn_pool_run(pool, tiles, &job, count);
-            if (j % 3 == 0 && (extra.runs != 1 || extra.elsewhere != 0) && failures++ < 10)
-                printf("FAIL: %d threads, job %d: side work ran %d times, %d elsewhere\n", threads, j,
-                       extra.runs, extra.elsewhere);
+            if (j % 3 == 0 && (extra.runs != 1 || extra.elsewhere != 0 || extra.late != 0) && failures++ < 10)
+                printf("FAIL: %d threads, job %d: side work ran %d times, %d elsewhere, %d after tile 0\n",
+                       threads, j, extra.runs, extra.elsewhere, extra.late);
             for (int64_t t = 0; t < 64; t++)
                 if (atomic_load(&job.hits[t]) != (t < count)) {
                     if (failures++ < 10)
