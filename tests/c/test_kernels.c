@@ -54,7 +54,7 @@ static void test_##sfx(const pynn_kernels_##sfx *k, const char *path_name)      
     static const int64_t Ms[] = {1, 2, 3, 5, 10, 16, PYNN_PASS_ROWS, PYNN_PASS_ROWS + 1, \
                                  2 * PYNN_PASS_ROWS + 7, PYNN_SMALL_BATCH};            \
     static const int64_t Ns[] = {1, 2, 3, 4, 7, 10, 31};                                   \
-    static const int64_t Ks[] = {1, 3, 4, 7, 8, 9, 16, 17, 25, 33, 56, 57, 100, 127, 300, 601}; \
+    static const int64_t Ks[] = {1, 3, 4, 7, 8, 9, 16, 17, 25, 33, 56, 57, 72, 100, 127, 300, 601, 784}; \
     unsigned seed = 7;                                                                     \
     for (size_t a = 0; a < sizeof Ms / sizeof *Ms; a++)                                    \
     for (size_t b = 0; b < sizeof Ns / sizeof *Ns; b++)                                    \
