@@ -2,9 +2,9 @@
  * cores, tiles that sometimes yield the CPU mid-way (as a preempted helper
  * does), prefetch hints between jobs whose rows lie anywhere (a hint must
  * never fault), side work on some jobs.  Every tile of every job must run
- * exactly once, side work once, on the caller's thread and before its first
- * tile (tile 0, which only the caller runs), and every job must end (a
- * watchdog fails the test after 120 s). */
+ * exactly once, with its own job's arguments; side work once, on the
+ * caller's thread and before its first tile (tile 0, which only the caller
+ * runs); and every job must end (a watchdog fails the test after 120 s). */
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -72,27 +72,36 @@ int main(void)
             return 1;
         }
         unsigned seed = 12345;
+        /* two jobs' states in turn: a thread that ran a tile of one job with
+           the arguments of the job before it shows in the earlier state */
+        static job_state states[2];
+        int64_t last_count = 0;
         for (int j = 0; j < 50000; j++) {
             seed = seed * 1103515245u + 12345u;
-            job_state job = {.seed = seed};
+            job_state *const before = &states[(j + 1) % 2];
+            job_state *const now = &states[j % 2];
+            now->seed = seed;
             const int64_t count = 1 + (seed >> 16) % 64;
-            for (int t = 0; t < 64; t++) atomic_init(&job.hits[t], 0);
+            for (int t = 0; t < 64; t++) atomic_init(&now->hits[t], 0);
             if (j % 4 == 0)
                 pynn_pool_prefetch(pool, rows, (seed >> 8) % (PYNN_SMALL_BATCH + 1), 256);
-            side_state extra = {pthread_self(), &job, 0, 0, 0};
+            side_state extra = {pthread_self(), now, 0, 0, 0};
             if (j % 3 == 0)
-                pynn_pool_run_side(pool, tiles, &job, count, side, &extra);
+                pynn_pool_run_side(pool, tiles, now, count, side, &extra);
             else
-                pynn_pool_run(pool, tiles, &job, count);
+                pynn_pool_run(pool, tiles, now, count);
             if (j % 3 == 0 && (extra.runs != 1 || extra.elsewhere != 0 || extra.late != 0) && failures++ < 10)
                 printf("FAIL: %d threads, job %d: side work ran %d times, %d elsewhere, %d after tile 0\n",
                        threads, j, extra.runs, extra.elsewhere, extra.late);
-            for (int64_t t = 0; t < 64; t++)
-                if (atomic_load(&job.hits[t]) != (t < count)) {
-                    if (failures++ < 10)
-                        printf("FAIL: %d threads, job %d, tile %lld ran %d times\n", threads, j,
-                               (long long)t, atomic_load(&job.hits[t]));
-                }
+            for (int64_t t = 0; t < 64; t++) {
+                if (atomic_load(&now->hits[t]) != (t < count) && failures++ < 10)
+                    printf("FAIL: %d threads, job %d, tile %lld ran %d times\n", threads, j,
+                           (long long)t, atomic_load(&now->hits[t]));
+                if (j > 0 && atomic_load(&before->hits[t]) != (t < last_count) && failures++ < 10)
+                    printf("FAIL: %d threads, job %d: tile %lld of the job before ran again\n", threads, j,
+                           (long long)t);
+            }
+            last_count = count;
         }
         pynn_pool_stop(pool);
         printf("%s pool of %d threads: 50000 jobs\n", failures ? "FAILED" : "ok", threads);
