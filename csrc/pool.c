@@ -48,6 +48,7 @@
 #define PYNN_SHARE_JOBS 4096           /* jobs shared before measuring again */
 #define PYNN_BACKOFF_MIN 1024          /* jobs alone after a first verdict   */
 #define PYNN_BACKOFF_MAX 131072        /* ... and at most (seconds of steps) */
+#define PYNN_CLOCK_SPINS 128           /* pauses between looks at the clock      */
 #define PYNN_HINT_LINES 32             /* lines prefetched between looks for a job */
 
 /* One share of the tiles: [front, back) not claimed yet, packed in one word
@@ -346,12 +347,13 @@ static int run_shared(pynn_pool *pool, pynn_tiles_fn fn, void *arg, int64_t tile
     take_part(pool, 0, 1);
     if (job_done(pool))
         return 0;
-    /* a helper is still computing a tile */
+    /* a helper is still computing a tile: the clock, read once every
+       PYNN_CLOCK_SPINS pauses, tells a stall */
     const double since = seconds_now();
     int stalled = 0;
-    while (!job_done(pool)) {
+    for (long spins = 1; !job_done(pool); spins++) {
         pause_briefly();
-        if (!stalled && seconds_now() - since > PYNN_STALL_SECONDS)
+        if (!stalled && spins % PYNN_CLOCK_SPINS == 0 && seconds_now() - since > PYNN_STALL_SECONDS)
             stalled = 1;
     }
     return stalled;
@@ -414,17 +416,18 @@ void pynn_pool_run_side(pynn_pool *pool, pynn_tiles_fn fn, void *arg, int64_t ti
     const int shared = pool->phase == PROBE_SHARED || pool->phase == SHARING;
     if (!shared && !atomic_load_explicit(&pool->napping, memory_order_relaxed))
         atomic_store(&pool->napping, 1); /* helpers: sleep, do not spin */
-    const double start = seconds_now();
+    /* only the probes' jobs are timed: a clock read is not free, and a
+       job takes microseconds */
+    const int probe = pool->phase == PROBE_ALONE ||
+                      (pool->phase == PROBE_SHARED && pool->left <= PYNN_PROBE_JOBS - PYNN_PROBE_SKIP);
+    const double start = probe ? seconds_now() : 0.0;
     int stalled = 0;
     if (shared)
         stalled = run_shared(pool, fn, arg, tiles, side, side_arg);
     else
         run_alone(fn, arg, tiles, side, side_arg);
-    const int probe = pool->phase == PROBE_ALONE ||
-                      (pool->phase == PROBE_SHARED && pool->left <= PYNN_PROBE_JOBS - PYNN_PROBE_SKIP);
-    if (probe) {
+    if (probe)
         pool->per_tile[shared][pool->timed[shared]++] = (seconds_now() - start) / (double)tiles;
-    }
     if (--pool->left <= 0 || stalled)
         next_phase(pool, stalled);
 }

@@ -4,7 +4,8 @@
  * never fault), side work on some jobs.  Every tile of every job must run
  * exactly once, with its own job's arguments; side work once, on the
  * caller's thread and before its first tile (tile 0, which only the caller
- * runs); and every job must end (a watchdog fails the test after 120 s). */
+ * runs); and every job must end (a watchdog fails the test after 120 s).
+ * And a helper that stalls a job makes the caller run the next ones alone. */
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -46,6 +47,63 @@ static void side(void *raw)
     s->runs++;
     s->elsewhere += !pthread_equal(pthread_self(), s->caller);
     s->late += atomic_load(&s->job->hits[0]) != 0;
+}
+
+/* A stall: a helper holding a tile for 2 ms, far past the pool's stall
+   limit (PYNN_STALL_SECONDS, 200 us), armed for one job at a time. */
+typedef struct {
+    pthread_t caller;
+    _Atomic int armed;      /* the next tile a helper runs sleeps */
+    _Atomic int off_caller; /* tiles helpers ran */
+} stall_state;
+
+static void stall_tiles(void *raw, int64_t begin, int64_t end)
+{
+    stall_state *s = raw;
+    for (int64_t t = begin; t < end; t++) {
+        volatile double x = 1.0;
+        for (int i = 0; i < 300; i++) x = x * 1.0000001 + 1e-9;
+        if (pthread_equal(pthread_self(), s->caller))
+            continue;
+        atomic_fetch_add(&s->off_caller, 1);
+        if (atomic_exchange(&s->armed, 0))
+            usleep(2000);
+    }
+}
+
+/* After a job that a helper stalled, the caller runs the next jobs alone
+   (the pool measures again, alone first, or backs off): they publish
+   nothing a helper could take. */
+static int test_stall(void)
+{
+    pynn_pool *pool = pynn_pool_start(2);
+    if (pool == NULL) {
+        printf("FAIL: no pool of 2 threads\n");
+        return 1;
+    }
+    stall_state s = {.caller = pthread_self()};
+    int stalls = 0, failures = 0;
+    for (int j = 0; j < 300000 && stalls < 3; j++) {
+        atomic_store(&s.armed, 1);
+        atomic_store(&s.off_caller, 0);
+        pynn_pool_run(pool, stall_tiles, &s, 18);
+        if (atomic_load(&s.armed)) /* no helper took part */
+            continue;
+        stalls++;
+        for (int k = 0; k < 10; k++) {
+            atomic_store(&s.off_caller, 0);
+            pynn_pool_run(pool, stall_tiles, &s, 18);
+            if (atomic_load(&s.off_caller) != 0 && failures++ < 10)
+                printf("FAIL: job %d after a stall: helpers ran %d tiles\n", k + 1, atomic_load(&s.off_caller));
+        }
+    }
+    pynn_pool_stop(pool);
+    if (stalls == 0) {
+        printf("FAIL: the pool never shared a job in 300000\n");
+        failures++;
+    }
+    printf("%s stalls: %d, each followed by 10 jobs on the caller alone\n", failures ? "FAILED" : "ok", stalls);
+    return failures;
 }
 
 int main(void)
@@ -106,5 +164,6 @@ int main(void)
         pynn_pool_stop(pool);
         printf("%s pool of %d threads: 50000 jobs\n", failures ? "FAILED" : "ok", threads);
     }
+    failures += test_stall();
     return failures != 0;
 }
