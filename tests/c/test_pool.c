@@ -20,13 +20,19 @@ typedef struct {
     unsigned seed;
 } job_state;
 
+/* A tile's work: about a microsecond, so that sharing pays and the pool
+   shares. */
+static void work_a_microsecond(void)
+{
+    volatile double x = 1.0;
+    for (int i = 0; i < 300; i++) x = x * 1.0000001 + 1e-9;
+}
+
 static void tiles(void *raw, int64_t begin, int64_t end)
 {
     job_state *job = raw;
     for (int64_t t = begin; t < end; t++) {
-        /* about a microsecond of work, so that sharing pays and the pool shares */
-        volatile double x = 1.0;
-        for (int i = 0; i < 300; i++) x = x * 1.0000001 + 1e-9;
+        work_a_microsecond();
         atomic_fetch_add(&job->hits[t], 1);
         if ((job->seed + (unsigned)t) % 97 == 0)
             sched_yield(); /* give the core away mid-job now and then */
@@ -61,8 +67,7 @@ static void stall_tiles(void *raw, int64_t begin, int64_t end)
 {
     stall_state *s = raw;
     for (int64_t t = begin; t < end; t++) {
-        volatile double x = 1.0;
-        for (int i = 0; i < 300; i++) x = x * 1.0000001 + 1e-9;
+        work_a_microsecond();
         if (pthread_equal(pthread_self(), s->caller))
             continue;
         atomic_fetch_add(&s->off_caller, 1);
