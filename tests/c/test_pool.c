@@ -90,7 +90,6 @@ static int test_stall(void)
     int stalls = 0, failures = 0;
     for (int j = 0; j < 20000 && stalls < 3; j++) {
         atomic_store(&s.armed, 1);
-        atomic_store(&s.off_caller, 0);
         pynn_pool_run(pool, stall_tiles, &s, 18);
         if (atomic_load(&s.armed)) /* no helper took part */
             continue;
